@@ -1,0 +1,64 @@
+"""Enumerations for organisations, roles and audit events. Values are stable lowercase strings."""
+
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    POLICE_FORCE = "police_force", "Police force"
+    CPS_AREA = "cps_area", "CPS Area"
+    CPS_DIRECT = "cps_direct", "CPS Direct"
+
+
+class Side(models.TextChoices):
+    POLICE = "police", "Police"
+    CPS = "cps", "CPS"
+
+
+class Role(models.TextChoices):
+    """What a person does. A user may hold several roles within their one organisation."""
+
+    POLICE_INVESTIGATOR = "police_investigator", "Investigator / officer in case"
+    POLICE_SUPERVISOR = "police_supervisor", "Police supervisor"
+    DISCLOSURE_OFFICER = "disclosure_officer", "Disclosure officer"
+    POLICE_MANAGER = "police_manager", "Police manager"
+    CPS_LAWYER = "cps_lawyer", "CPS lawyer"
+    CPS_PARALEGAL = "cps_paralegal", "CPS paralegal / triage"
+    CPS_LEGAL_MANAGER = "cps_legal_manager", "CPS legal manager"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+
+
+POLICE_ROLES = frozenset(
+    {Role.POLICE_INVESTIGATOR, Role.POLICE_SUPERVISOR, Role.DISCLOSURE_OFFICER, Role.POLICE_MANAGER}
+)
+CPS_ROLES = frozenset({Role.CPS_LAWYER, Role.CPS_PARALEGAL, Role.CPS_LEGAL_MANAGER})
+MANAGER_ROLES = frozenset({Role.POLICE_MANAGER, Role.CPS_LEGAL_MANAGER})
+
+
+class CourtKind(models.TextChoices):
+    MAGISTRATES = "magistrates", "Magistrates' court"
+    CROWN = "crown", "Crown Court"
+
+
+class AuditEventType(models.TextChoices):
+    """Every audited event, grouped by the app that writes it."""
+
+    # accounts
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "signed_out", "Signed out"
+    ACCOUNT_LOCKED = "account_locked", "Account locked after failed sign-ins"
+    SESSION_EXPIRED = "session_expired", "Session expired"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor authentication set up"
+    TWO_FACTOR_VERIFIED = "two_factor_verified", "Two-factor code accepted"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
+    BACKUP_CODES_ISSUED = "backup_codes_issued", "Backup codes issued"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    API_TOKEN_ISSUED = "api_token_issued", "API token issued"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    AUDIT_SEARCHED = "audit_searched", "Audit log searched"
+    # casework
+    CASE_CREATED = "case_created", "Case created"
+    CASE_VIEWED = "case_viewed", "Case viewed"
+    CASE_UPDATED = "case_updated", "Case updated"
+    CASE_STATUS_CHANGED = "case_status_changed", "Case status changed"

@@ -1,0 +1,1 @@
+"""Case material: documents and versions, exhibits, unused material, submissions and quality checks."""

@@ -1,0 +1,1 @@
+"""Joint performance metrics: definitions, snapshots and dashboards."""

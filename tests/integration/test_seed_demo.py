@@ -1,0 +1,49 @@
+"""Demo data: two forces with the CPS Areas that serve them, a user per role in each; idempotent."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.choices import CPS_ROLES, POLICE_ROLES, OrganisationKind, Role
+from accounts.models import Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(password: str = "demo-password-for-tests") -> list[dict[str, str]]:  # noqa: S107
+    out = StringIO()
+    call_command("seed_demo", "--password", password, "--json", stdout=out, stderr=StringIO())
+    return json.loads(out.getvalue())
+
+
+def test_seed_demo_creates_every_role_in_each_of_two_forces_and_their_areas() -> None:
+    rows = seed()
+    assert {"username", "role", "organisation"} <= rows[0].keys()
+    forces = Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE, users__isnull=False).distinct()
+    assert forces.count() == 2
+    for force in forces:
+        roles = {r for u in force.users.all() for r in u.roles}
+        assert roles == set(POLICE_ROLES)
+        area = force.served_by
+        assert area is not None
+        assert {r for u in area.users.all() for r in u.roles} == set(CPS_ROLES)
+    assert User.objects.filter(roles__contains=[Role.SYSTEM_ADMINISTRATOR], is_staff=True).exists()
+
+
+def test_seed_demo_is_idempotent_and_sets_the_given_password() -> None:
+    first = seed("first-password-xyz")
+    count = User.objects.count()
+    second = seed("second-password-xyz")
+    assert first == second
+    assert User.objects.count() == count
+    assert User.objects.get(username="officer.north").check_password("second-password-xyz")
+
+
+def test_seed_demo_needs_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="password"):
+        call_command("seed_demo", password=None)
