@@ -1,16 +1,50 @@
-"""Scoped reads of cases. Every list and detail read goes through here (see ``accounts.access``)."""
+"""Scoped reads of cases. Every list and detail read goes through here (see ``accounts.access``):
+only cases the user may see ever appear, in results and in counts."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from accounts.access import case_scope_for
-from accounts.models import User
+from accounts.choices import AuditEventType
+from accounts.models import AuditEvent, User
 
-from .models import Case
+from .choices import CaseStatus
+from .identifiers import IdentifierError, parse_urn
+from .models import Case, CustodyEvent, Hearing, OffenceAllegation, Suspect, Victim, VictimUpdate, Witness
+
+CASE_NOT_FOUND = "No case found."
+
+# How a list may be ordered: the name in the query string → the ORDER BY, always ending in a unique
+# column so keyset pagination is stable.
+SORTS: dict[str, tuple[str, ...]] = {
+    "updated": ("-updated_at", "-id"),
+    "oldest": ("updated_at", "id"),
+    "created": ("-created_at", "-id"),
+    "urn": ("urn", "id"),
+}
+DEFAULT_SORT = "updated"
+NAME_SIMILARITY = 0.45
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    query: str = ""
+    statuses: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    officer_in_case: uuid.UUID | None = None
+    unit_code: str = ""
+    updated_from: date | None = None
+    updated_to: date | None = None
+    sort: str = DEFAULT_SORT
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 def case_list_visible_to(*, user: User) -> QuerySet[Case]:
@@ -19,9 +53,97 @@ def case_list_visible_to(*, user: User) -> QuerySet[Case]:
     )
 
 
+def case_search_visible_to(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """Filtered and searched cases in scope. Text search covers the URN (exactly, in any format),
+    full-text over people's names, offences and summary, and misspelt names by trigram."""
+    cases = case_list_visible_to(user=user)
+    if filters.statuses:
+        cases = cases.filter(status__in=filters.statuses)
+    if filters.flags:
+        cases = cases.filter(flags__contains=list(filters.flags))
+    if filters.officer_in_case:
+        cases = cases.filter(officer_in_case__public_id=filters.officer_in_case)
+    if filters.unit_code:
+        cases = cases.filter(unit__code=filters.unit_code.upper())
+    if filters.updated_from:
+        cases = cases.filter(updated_at__date__gte=filters.updated_from)
+    if filters.updated_to:
+        cases = cases.filter(updated_at__date__lte=filters.updated_to)
+    text = filters.query.strip()
+    if text:
+        try:
+            urn = parse_urn(text)
+        except IdentifierError:
+            urn = None
+        query = SearchQuery(text, config="english", search_type="websearch")
+        condition = Q(search_vector=query) | Q(search_names__trigram_word_similar=text.lower())
+        if urn is not None:
+            condition |= Q(urn=urn.normalised)
+        cases = cases.filter(condition)
+        if filters.sort == "relevance":
+            cases = cases.annotate(
+                rank=SearchRank(F("search_vector"), query) + TrigramWordSimilarity(text.lower(), "search_names")
+            ).order_by("-rank", "-id")
+            return cases
+    return cases.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
 def case_get_visible_to(*, user: User, public_id: uuid.UUID | str) -> Case:
     """The case, or 404 — the same answer whether it does not exist or is outside the user's scope."""
     try:
-        return case_list_visible_to(user=user).get(public_id=public_id)
-    except (Case.DoesNotExist, ValueError) as exc:
-        raise Http404("No case found.") from exc
+        return case_list_visible_to(user=user).select_related("supervisor").get(public_id=public_id)
+    except (Case.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(CASE_NOT_FOUND) from exc
+
+
+def case_detail_visible_to(*, user: User, public_id: uuid.UUID | str) -> Case:
+    """The case with everything its overview shows, in a fixed number of queries however many
+    people, offences and events it has."""
+    case = case_get_visible_to(user=user, public_id=public_id)
+    offences = OffenceAllegation.objects.select_related("offence_code").order_by("created_at", "id")
+    custody = CustodyEvent.objects.select_related("court", "offence__offence_code").order_by("occurred_at", "id")
+    prefetch_related_objects(
+        [case],
+        Prefetch("suspects", queryset=Suspect.objects.order_by("created_at", "id")),
+        Prefetch("suspects__offences", queryset=offences),
+        Prefetch("suspects__custody_events", queryset=custody),
+        Prefetch("offences", queryset=offences.select_related("suspect")),
+        Prefetch("victims", queryset=Victim.objects.order_by("created_at", "id")),
+        Prefetch("victims__updates", queryset=_victim_updates()),
+        Prefetch("witnesses", queryset=Witness.objects.order_by("created_at", "id")),
+        Prefetch("witnesses__dates_to_avoid"),
+        Prefetch("hearings", queryset=Hearing.objects.select_related("court").order_by("starts_at", "id")),
+    )
+    return case
+
+
+def _victim_updates() -> QuerySet[VictimUpdate]:
+    return VictimUpdate.objects.select_related("given_by").order_by("given_on", "id")
+
+
+def case_child_visible_to(*, user: User, case_id: uuid.UUID | str, model: type, public_id: uuid.UUID | str):  # type: ignore[no-untyped-def]
+    """A suspect, victim, witness, offence or hearing of a case the user may see, or 404."""
+    case = case_get_visible_to(user=user, public_id=case_id)
+    try:
+        return model.objects.select_related("case").get(case=case, public_id=public_id)
+    except (model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(CASE_NOT_FOUND) from exc
+
+
+# Events that are about the case's history. Views and searches are audited but are not history.
+TIMELINE_EXCLUDED = frozenset({AuditEventType.CASE_VIEWED, AuditEventType.CASE_SEARCHED})
+
+
+def case_timeline(*, case: Case) -> QuerySet[AuditEvent]:
+    """Everything that happened on the case, oldest first, from the audit log — one record for
+    police and CPS alike. Call only with a case obtained through a scoped selector."""
+    return (
+        AuditEvent.objects.filter(case_id=case.public_id)
+        .exclude(event_type__in=TIMELINE_EXCLUDED)
+        .select_related("actor_organisation")
+        .order_by("occurred_at", "id")
+    )
+
+
+def open_statuses() -> list[str]:
+    return [s for s in CaseStatus.values if s not in {CaseStatus.CONCLUDED, CaseStatus.NO_FURTHER_ACTION}]

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import cases
 
 app_name = "casework"
 
 urlpatterns = [
-    path("", views.case_list, name="case-list"),
-    path("<uuid:case_id>/", views.case_detail, name="case-detail"),
+    path("", cases.case_list, name="case-list"),
+    path("<uuid:case_id>/", cases.case_detail, name="case-detail"),
 ]

@@ -13,7 +13,7 @@ from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from accounts.models import User
 
-from .selectors import case_get_visible_to, case_list_visible_to
+from ..selectors import case_get_visible_to, case_list_visible_to
 
 PAGE_SIZE = 25
 

@@ -17,8 +17,8 @@ from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from config.api_docs import ERROR_RESPONSES
 
-from .models import Case
-from .selectors import case_get_visible_to, case_list_visible_to
+from ..models import Case
+from ..selectors import case_get_visible_to, case_list_visible_to
 
 
 class CaseOutput(serializers.Serializer):  # type: ignore[type-arg]

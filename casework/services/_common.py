@@ -1,0 +1,46 @@
+"""Helpers shared by the case services: permission checks, field errors, the search text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import Case
+
+NOT_ALLOWED = "You are not allowed to do this on this case."
+DATE_IN_FUTURE = "{label} must be today or in the past"
+
+
+def require_perm(user: User, perm: str, case: Case | None = None) -> None:
+    if not user.has_perm(perm, case):
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+def raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError({field: [message] for field, message in errors.items()})
+
+
+def not_in_future(errors: dict[str, str], field: str, label: str, value: date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        errors[field] = DATE_IN_FUTURE.format(label=label)
+
+
+def lock_case(case: Case) -> Case:
+    """Re-read the case row with a lock, so concurrent edits of one case queue up."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def refresh_search(case: Case) -> None:
+    """Rebuild the case's denormalised search text from its URN, summary, people and offences."""
+    names: list[str] = []
+    for related in (case.suspects.all(), case.victims.all(), case.witnesses.all()):
+        names.extend(f"{p.first_names} {p.last_name}" for p in related)
+    offences = [f"{o.offence_code.code} {o.offence_code.title}" for o in case.offences.select_related("offence_code")]
+    pncs = [s.pnc_id for s in case.suspects.all() if s.pnc_id]
+    text = " ".join([case.urn, case.urn_display, case.summary, *names, *offences, *pncs])
+    Case.objects.filter(pk=case.pk).update(search_text=text, search_names=" ".join(names).lower())
