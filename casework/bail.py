@@ -105,6 +105,5 @@ def pace_limit(relevant_time: datetime, hours: int = PACE_BASIC_HOURS) -> dateti
 
 
 def _describe(delta: relativedelta) -> str:
-    if delta.months:
-        return f"{delta.months} months"
-    return f"{delta.days} days"
+    months = delta.years * 12 + delta.months
+    return f"{months} months" if months else f"{delta.days} days"
