@@ -37,13 +37,14 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # transport where no Redis server exists (scripts/test-env.sh decides and says which).
 if os.environ.get("CASEBRIDGE_TEST_BROKER") == "filesystem":
     _broker_dir = BASE_DIR / "var" / "test-broker"  # noqa: F405
-    for _sub in ("in", "processed"):
+    for _sub in ("in", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "in"),
         "data_folder_out": str(_broker_dir / "in"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     CELERY_BROKER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
