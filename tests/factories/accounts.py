@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 import factory
 from factory.django import DjangoModelFactory
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation, Unit, User
 
-TEST_PASSWORD = "correct-horse-battery-staple-42"
+# Generated per run: no password is written in the repository.
+TEST_PASSWORD = secrets.token_urlsafe(18)
 
 
 class CpsAreaFactory(DjangoModelFactory[Organisation]):

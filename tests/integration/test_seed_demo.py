@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from io import StringIO
 
 import pytest
@@ -14,7 +15,8 @@ from accounts.models import Organisation, User
 pytestmark = pytest.mark.django_db
 
 
-def seed(password: str = "demo-password-for-tests") -> list[dict[str, str]]:  # noqa: S107
+def seed(password: str | None = None) -> list[dict[str, str]]:
+    password = password or secrets.token_urlsafe(12)
     out = StringIO()
     call_command("seed_demo", "--password", password, "--json", stdout=out, stderr=StringIO())
     return json.loads(out.getvalue())
@@ -35,12 +37,13 @@ def test_seed_demo_creates_every_role_in_each_of_two_forces_and_their_areas() ->
 
 
 def test_seed_demo_is_idempotent_and_sets_the_given_password() -> None:
-    first = seed("first-password-xyz")
+    first = seed()
+    second_password = secrets.token_urlsafe(12)
     count = User.objects.count()
-    second = seed("second-password-xyz")
+    second = seed(second_password)
     assert first == second
     assert User.objects.count() == count
-    assert User.objects.get(username="officer.north").check_password("second-password-xyz")
+    assert User.objects.get(username="officer.north").check_password(second_password)
 
 
 def test_seed_demo_needs_a_password(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -60,7 +61,7 @@ def test_password_reset_by_email_sets_a_new_password(client: Client, officer_a: 
     assert link is not None
     form_page = client.get(link.group(1), follow=True)
     assert "Set a new password" in form_page.content.decode()
-    new_password = "a-brand-new-long-passphrase-7"
+    new_password = secrets.token_urlsafe(16)
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
     officer_a.refresh_from_db()
