@@ -57,7 +57,7 @@ PACE_MAXIMUM_HOURS = 96
 
 BAIL_END_BEFORE_START = "The bail period must end after the bail start date."
 BAIL_BEYOND_MAXIMUM = "Pre-charge bail cannot run beyond {limit} from its start date, even with a court's extension."
-BAIL_NEEDS_AUTHORITY = "Bail to {end} needs the authority of a {needed}; {given} cannot authorise it."
+BAIL_NEEDS_AUTHORITY = "Bail to {end} needs the authority of {needed}; {given} cannot authorise it."
 
 
 class BailRuleError(ValueError):
@@ -95,7 +95,7 @@ def check_authority(regime: BailRegime, start: date, end: date, given: Authority
     if needed is not None and AUTHORITY_RANK[Authority(given)] < AUTHORITY_RANK[needed]:
         raise BailRuleError(
             BAIL_NEEDS_AUTHORITY.format(
-                end=f"{end:%-d %B %Y}", needed=needed.label.lower(), given=Authority(given).label.lower()
+                end=f"{end:%-d %B %Y}", needed=_with_article(needed), given=_with_article(Authority(given))
             )
         )
 
@@ -107,3 +107,8 @@ def pace_limit(relevant_time: datetime, hours: int = PACE_BASIC_HOURS) -> dateti
 def _describe(delta: relativedelta) -> str:
     months = delta.years * 12 + delta.months
     return f"{months} months" if months else f"{delta.days} days"
+
+
+def _with_article(authority: Authority) -> str:
+    label = authority.label.lower()
+    return f"an {label}" if label[0] in "aeiou" else f"a {label}"

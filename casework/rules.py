@@ -42,6 +42,6 @@ def can_create_case(user: User) -> bool:
 
 rules.add_perm("casework.create_case", can_create_case)
 rules.add_perm("casework.change_case", is_owning_force_builder)
-rules.add_perm("casework.change_status", is_owning_force_builder)
+rules.add_perm("casework.change_status", is_owning_force_builder | is_cps_of_case)
 rules.add_perm("casework.record_hearing", is_owning_force_builder | is_cps_of_case)
 rules.add_perm("casework.record_victim_update", is_owning_force_builder)

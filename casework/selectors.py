@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import F, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from accounts.access import case_scope_for
@@ -21,6 +22,8 @@ from .identifiers import IdentifierError, parse_urn
 from .models import Case, CustodyEvent, Hearing, OffenceAllegation, Suspect, Victim, VictimUpdate, Witness
 
 CASE_NOT_FOUND = "No case found."
+
+ChildT = TypeVar("ChildT", bound=Model)
 
 # How a list may be ordered: the name in the query string → the ORDER BY, always ending in a unique
 # column so keyset pagination is stable.
@@ -121,12 +124,14 @@ def _victim_updates() -> QuerySet[VictimUpdate]:
     return VictimUpdate.objects.select_related("given_by").order_by("given_on", "id")
 
 
-def case_child_visible_to(*, user: User, case_id: uuid.UUID | str, model: type, public_id: uuid.UUID | str):  # type: ignore[no-untyped-def]
+def case_child_visible_to(
+    *, user: User, case_id: uuid.UUID | str, model: type[ChildT], public_id: uuid.UUID | str
+) -> ChildT:
     """A suspect, victim, witness, offence or hearing of a case the user may see, or 404."""
     case = case_get_visible_to(user=user, public_id=case_id)
     try:
-        return model.objects.select_related("case").get(case=case, public_id=public_id)
-    except (model.DoesNotExist, ValueError, ValidationError) as exc:
+        return model._default_manager.select_related("case").get(case=case, public_id=public_id)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as exc:
         raise Http404(CASE_NOT_FOUND) from exc
 
 

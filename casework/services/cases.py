@@ -169,10 +169,11 @@ def _has_youth_suspect(case: Case) -> bool:
 @transaction.atomic
 def case_transition(*, case: Case, to: str, by: User | None, reason: str, mover: Mover = Mover.POLICE) -> Case:
     """Move a case to another status, if the lifecycle table allows it and the mover may make the
-    move. People move cases with ``mover=POLICE`` (or CPS); the charging services use ``SYSTEM``."""
+    move. A person moves a case as their side (police or CPS); the charging services use ``SYSTEM``."""
     if mover is not Mover.SYSTEM:
         assert by is not None
         require_perm(by, "casework.change_status", case)
+        mover = Mover.CPS if by.is_cps else Mover.POLICE
     if not reason.strip():
         raise_if({"reason": REASON_REQUIRED})
     case = lock_case(case)

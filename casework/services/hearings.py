@@ -44,6 +44,7 @@ def hearing_add(*, case: Case, details: HearingDetails, by: User) -> Hearing:
     require_perm(by, "casework.record_hearing", case)
     case = lock_case(case)
     _clean(details)
+    assert details.court is not None  # checked in _clean
     hearing = Hearing.objects.create(
         case=case,
         court=details.court,
@@ -69,7 +70,8 @@ def hearing_update(*, hearing: Hearing, details: HearingDetails, by: User) -> He
     require_perm(by, "casework.record_hearing", case)
     case = lock_case(case)
     _clean(details)
-    hearing.court = details.court  # type: ignore[assignment]
+    assert details.court is not None  # checked in _clean
+    hearing.court = details.court
     hearing.starts_at = details.starts_at
     hearing.hearing_type = details.hearing_type
     hearing.outcome = details.outcome

@@ -19,6 +19,9 @@ CODE_UNKNOWN = "There is no current CJS offence code {code}. Search the offence 
 CODE_NOT_CRIMINAL = "{code} is not a criminal offence (it is a civil, family, licensing or breach matter)."
 RANGE_REVERSED = "The last date of the offence must be the same as or after the first date"
 SUSPECT_NOT_ON_CASE = "Choose a suspect on this case"
+OFFENCE_HAS_REMANDS = (
+    "This offence has custody events recorded against its suspect: add the offence to the other suspect instead"
+)
 DATE_REQUIRED = "Enter the date of the offence"
 
 
@@ -42,7 +45,7 @@ def split_code(raw: str) -> tuple[str, str]:
     return code, ""
 
 
-def _clean(case: Case, details: OffenceDetails) -> tuple[OffenceCode | None, str]:
+def _clean(case: Case, details: OffenceDetails) -> tuple[OffenceCode, str]:
     errors: dict[str, str] = {}
     code_text, qualifier_in_code = split_code(details.code)
     qualifier = details.qualifier or qualifier_in_code
@@ -70,6 +73,7 @@ def _clean(case: Case, details: OffenceDetails) -> tuple[OffenceCode | None, str
     if details.status not in OffenceStatus.values:
         errors["status"] = "Choose alleged, charged or not proceeded with"
     raise_if(errors)
+    assert offence_code is not None and details.committed_on is not None  # both checked above
     return offence_code, qualifier
 
 
@@ -83,7 +87,7 @@ def offence_add(*, case: Case, details: OffenceDetails, by: User) -> OffenceAlle
         suspect=details.suspect,
         offence_code=offence_code,
         qualifier=qualifier,
-        committed_on=details.committed_on,
+        committed_on=details.committed_on,  # type: ignore[misc]  # checked in _clean
         committed_until=details.committed_until,
         location=details.location.strip(),
         particulars=details.particulars.strip(),
@@ -108,11 +112,13 @@ def offence_update(*, offence: OffenceAllegation, details: OffenceDetails, by: U
     require_perm(by, "casework.change_case", case)
     case = lock_case(case)
     offence_code, qualifier = _clean(case, details)
+    if details.suspect.pk != offence.suspect_id and offence.custody_events.exists():
+        raise_if({"suspect": OFFENCE_HAS_REMANDS})
     before = {"code": offence.code_with_qualifier, "status": offence.status}
     offence.suspect = details.suspect
-    offence.offence_code = offence_code  # type: ignore[assignment]
+    offence.offence_code = offence_code
     offence.qualifier = qualifier
-    offence.committed_on = details.committed_on  # type: ignore[assignment]
+    offence.committed_on = details.committed_on  # type: ignore[assignment]  # checked in _clean
     offence.committed_until = details.committed_until
     offence.location = details.location.strip()
     offence.particulars = details.particulars.strip()

@@ -256,6 +256,7 @@ def victim_update_record(
     enhanced rights, 5 otherwise — the timeliness is measured by the deadlines feature)."""
     case = victim.case
     require_perm(by, "casework.record_victim_update", case)
+    case = lock_case(case)
     errors: dict[str, str] = {}
     _choices(errors, "reason", [reason], VictimUpdateReason.values)
     _choices(errors, "method", [method], ContactPreference.values)
@@ -362,18 +363,22 @@ def witness_update(*, witness: Witness, details: WitnessDetails, by: User) -> Wi
     _clean_witness(details)
     fields = _witness_fields(details)
     changed = sorted(k for k, v in fields.items() if getattr(witness, k) != v)
+    current = sorted((u.starts_on, u.ends_on, u.reason) for u in witness.dates_to_avoid.all())
+    if current != sorted((start, end, reason[:200]) for start, end, reason in details.dates_to_avoid):
+        changed.append("dates_to_avoid")
     for key, value in fields.items():
         setattr(witness, key, value)
     witness.save()
     _replace_unavailability(witness, details.dates_to_avoid)
     refresh_search(case)
     _touch(case)
-    audit_record(
-        by=by,
-        event_type=AuditEventType.WITNESS_UPDATED,
-        obj=witness,
-        case_id=case.public_id,
-        summary=f"Witness {witness.full_name} updated",
-        data={"changed": changed},
-    )
+    if changed:
+        audit_record(
+            by=by,
+            event_type=AuditEventType.WITNESS_UPDATED,
+            obj=witness,
+            case_id=case.public_id,
+            summary=f"Witness {witness.full_name} updated: {', '.join(changed)}",
+            data={"changed": changed},
+        )
     return witness

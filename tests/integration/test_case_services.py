@@ -516,3 +516,20 @@ def test_filters_by_status_flag_and_unit(case: Case, officer_a: User, unit_a2: U
     s.case_transition(case=case, to=CaseStatus.NO_FURTHER_ACTION, by=officer_a, reason="x")
     assert search(officer_a, statuses=(CaseStatus.NO_FURTHER_ACTION,)) == [case.urn]
     assert set(search(officer_a, sort="urn")) == {case.urn, other.urn}
+
+
+def test_the_cps_of_a_sent_case_moves_it_as_the_cps(case: Case, officer_a: User, lawyer_north: User) -> None:
+    Case.objects.filter(pk=case.pk).update(sent_to_cps_at=timezone.now(), status=CaseStatus.CHARGED)
+    case.refresh_from_db()
+    s.case_transition(case=case, to=CaseStatus.PRE_TRIAL, by=lawyer_north, reason="First hearing held")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PRE_TRIAL
+    assert AuditEvent.objects.get(event_type=AuditEventType.CASE_STATUS_CHANGED).data["by"] == "cps"
+
+
+def test_a_superuser_gets_no_case_powers(case: Case, admin_user: User) -> None:
+    assert admin_user.is_superuser
+    with pytest.raises(PermissionDenied):
+        s.case_create(urn="10/AA/77777/26", details=s.CaseDetails(), by=admin_user)
+    with pytest.raises(PermissionDenied):
+        s.case_update(case=case, details=s.CaseDetails(summary="x"), by=admin_user)

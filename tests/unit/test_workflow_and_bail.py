@@ -75,7 +75,7 @@ def test_worked_example_of_the_2022_ladder() -> None:
 
 def test_an_inspector_cannot_authorise_seven_months() -> None:
     start = date(2026, 1, 10)
-    with pytest.raises(bail.BailRuleError, match="needs the authority of a superintendent; inspector cannot"):
+    with pytest.raises(bail.BailRuleError, match="needs the authority of a superintendent; an inspector cannot"):
         bail.check_authority(BailRegime.PCSC_2022, start, start + relativedelta(months=7), Authority.INSPECTOR)
     bail.check_authority(BailRegime.PCSC_2022, start, start + relativedelta(months=7), Authority.SUPERINTENDENT)
     bail.check_authority(BailRegime.PCSC_2022, start, start + relativedelta(months=7), Authority.MAGISTRATES_COURT)
