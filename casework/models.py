@@ -88,7 +88,6 @@ class OffenceCode(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="offencecode_search_idx"),
             GinIndex(fields=["title"], name="offencecode_title_trgm", opclasses=["gin_trgm_ops"]),
-            models.Index(fields=["code"], name="offencecode_code_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -351,6 +350,10 @@ class Witness(Person):
         models.CharField(max_length=30, choices=SpecialMeasure.choices), default=list, blank=True
     )
     willing_to_attend = models.BooleanField(default=True)
+    no_dates_to_avoid = models.BooleanField(
+        default=False,
+        help_text='The witness has said there are no dates to avoid ("none" on the MG11 rear, MG10).',
+    )
     notes = models.TextField(blank=True)
 
     class Meta:

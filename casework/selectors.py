@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+import rules
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import F, Model, Prefetch, Q, QuerySet, prefetch_related_objects
@@ -139,12 +140,18 @@ def case_child_visible_to(
 TIMELINE_EXCLUDED = frozenset({AuditEventType.CASE_VIEWED, AuditEventType.CASE_SEARCHED})
 
 
-def case_timeline(*, case: Case) -> QuerySet[AuditEvent]:
+def case_timeline(*, case: Case, user: User) -> QuerySet[AuditEvent]:
     """Everything that happened on the case, oldest first, from the audit log — one record for
-    police and CPS alike. Call only with a case obtained through a scoped selector."""
+    police and CPS alike. Call only with a case obtained through a scoped selector. Events about
+    sensitive (MG6D) material carry ``data.sensitive`` and are left out for anyone who may not see
+    that material."""
+    events = AuditEvent.objects.filter(case_id=case.public_id)
+    if not rules.has_perm("files.see_sensitive", user, case):
+        # data__contains, not data__sensitive: NOT (data->'sensitive' = true) is NULL, so false, for
+        # every event without the key, which would empty the timeline.
+        events = events.exclude(data__contains={"sensitive": True})
     return (
-        AuditEvent.objects.filter(case_id=case.public_id)
-        .exclude(event_type__in=TIMELINE_EXCLUDED)
+        events.exclude(event_type__in=TIMELINE_EXCLUDED)
         .select_related("actor_organisation")
         .order_by("occurred_at", "id")
     )

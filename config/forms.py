@@ -13,9 +13,10 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 
+# Order matters: CheckboxSelectMultiple is a subclass of RadioSelect in Django.
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
-    (forms.RadioSelect, "govuk-radios__input", ""),
     (forms.CheckboxSelectMultiple, "govuk-checkboxes__input", ""),
+    (forms.RadioSelect, "govuk-radios__input", ""),
     (forms.CheckboxInput, "govuk-checkboxes__input", ""),
     (forms.Textarea, "govuk-textarea", "govuk-textarea--error"),
     (forms.Select, "govuk-select", "govuk-select--error"),
@@ -27,10 +28,10 @@ _WIDGET_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
 
 def govuk_widget_kind(widget: forms.Widget) -> str:
     """Which GOV.UK component lays the field out: radios, checkboxes, checkbox or input."""
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # a RadioSelect subclass: test it first
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"

@@ -1,14 +1,16 @@
-"""Case API (read side for now; writes arrive with the case-file feature)."""
+"""Case API: search and open cases, read a whole case, change its details and status, and read its
+timeline. Reads go through ``casework.selectors``, writes through ``casework.services``; the pages
+and the API share both, so the validation, scoping and audit are the same.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
+from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,49 +19,234 @@ from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from config.api_docs import ERROR_RESPONSES
 
+from ..choices import CaseFlag, CaseStatus
 from ..models import Case
-from ..selectors import case_get_visible_to, case_list_visible_to
+from ..selectors import (
+    DEFAULT_SORT,
+    SORTS,
+    CaseFilters,
+    case_detail_visible_to,
+    case_search_visible_to,
+    case_timeline,
+)
+from ..services import CaseDetails, case_create, case_transition, case_update
+from ..services.cases import OIC_NOT_IN_FORCE, SUPERVISOR_NOT_IN_FORCE
+from .common import (
+    CaseCursorPagination,
+    References,
+    TimelinePagination,
+    acting_user,
+    audit_viewed,
+    ensure_allowed,
+    service_fields,
+    validated,
+    visible_case,
+)
+from .serializers import CaseDetailOutput, CaseOutput, TimelineEventOutput
+
+RELEVANCE = "relevance"
 
 
-class CaseOutput(serializers.Serializer):  # type: ignore[type-arg]
-    id = serializers.UUIDField(source="public_id")
-    urn = serializers.CharField()
-    status = serializers.CharField()
-    force_code = serializers.CharField(source="force.code")
-    force_name = serializers.CharField(source="force.name")
-    unit_code = serializers.CharField(source="unit.code", allow_null=True, default=None)
-    cps_area = serializers.CharField(source="cps_area.name", allow_null=True, default=None)
-    updated_at = serializers.DateTimeField()
+class CaseDetailsInput(serializers.Serializer):  # type: ignore[type-arg]
+    """What an officer says about a case (``casework.services.CaseDetails``)."""
+
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    flags = serializers.ListField(child=serializers.ChoiceField(choices=CaseFlag.choices), required=False)
+    officer_in_case = serializers.UUIDField(required=False, allow_null=True, help_text="Public id of an officer.")
+    supervisor = serializers.UUIDField(required=False, allow_null=True, help_text="Public id of a supervisor.")
+    reported_on = serializers.DateField(required=False, allow_null=True)
+    cps_area = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=40,
+        help_text="Code of the CPS Area. Leave out for the Area that serves the force; "
+        "British Transport Police cases name the Area where the offence happened.",
+    )
+
+    class Meta:
+        ref_name = "CaseDetails"
 
 
-class CasePagination(CursorPagination):
-    ordering = ("-updated_at", "-id")
-    page_size = 50
+class CaseCreateInput(CaseDetailsInput):
+    urn = serializers.CharField(max_length=40, help_text="Force, unit, serial and year, e.g. 10/AA/12345/26.")
+
+    class Meta:
+        ref_name = "CaseCreate"
 
 
-class CaseListApi(ListAPIView):  # type: ignore[type-arg]
-    """Cases the caller may see, newest first, by cursor (no COUNT over the table)."""
+def _resolve_details(data: dict[str, Any], current: CaseDetails, force_name: str) -> CaseDetails:
+    """The case details with the input's public ids and codes turned into rows."""
+    refs = References()
+    changes: dict[str, Any] = {k: data[k] for k in ("summary", "flags", "reported_on") if k in data}
+    if "officer_in_case" in data:
+        changes["officer_in_case"] = refs.user(
+            "officer_in_case", data["officer_in_case"], unknown=OIC_NOT_IN_FORCE.format(force=force_name)
+        )
+    if "supervisor" in data:
+        changes["supervisor"] = refs.user(
+            "supervisor", data["supervisor"], unknown=SUPERVISOR_NOT_IN_FORCE.format(force=force_name)
+        )
+    if "cps_area" in data:
+        changes["cps_area"] = refs.cps_area("cps_area", data["cps_area"])
+    refs.check()
+    return replace(current, **changes)
 
-    serializer_class = CaseOutput
-    pagination_class = CasePagination
 
-    def get_queryset(self) -> QuerySet[Case]:
-        return case_list_visible_to(user=self.request.user)  # type: ignore[arg-type]
+class CaseListApi(APIView):
+    """Cases the caller may see. ``GET`` searches and lists them by cursor; ``POST`` opens a case
+    for the caller's own force."""
 
-    @extend_schema(responses={200: CaseOutput(many=True), **ERROR_RESPONSES}, operation_id="cases_list")
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+    pagination_class = CaseCursorPagination
+
+    class FilterInput(serializers.Serializer):  # type: ignore[type-arg]
+        q = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=200,
+            help_text="URN in any format, names, offences or summary words; misspelt names are found too.",
+        )
+        status = serializers.ListField(
+            child=serializers.ChoiceField(choices=CaseStatus.choices), required=False, help_text="Repeatable."
+        )
+        flag = serializers.ListField(
+            child=serializers.ChoiceField(choices=CaseFlag.choices),
+            required=False,
+            help_text="Repeatable; a case must carry every flag given.",
+        )
+        officer_in_case = serializers.UUIDField(required=False, help_text="Public id of the officer in case.")
+        unit = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="Unit code.")
+        updated_from = serializers.DateField(required=False)
+        updated_to = serializers.DateField(required=False)
+        sort = serializers.ChoiceField(
+            choices=[*SORTS, RELEVANCE],
+            required=False,
+            default=DEFAULT_SORT,
+            help_text="`relevance` applies when `q` is given.",
+        )
+
+    @extend_schema(
+        parameters=[FilterInput],
+        responses={200: CaseOutput(many=True), **ERROR_RESPONSES},
+        operation_id="cases_list",
+    )
+    def get(self, request: Request) -> Response:
+        """Cases the caller may see, filtered and searched as the case search page does, by cursor."""
+        params = validated(self.FilterInput, request.query_params)
+        filters = CaseFilters(
+            query=params.get("q", ""),
+            statuses=tuple(params.get("status", ())),
+            flags=tuple(params.get("flag", ())),
+            officer_in_case=params.get("officer_in_case"),
+            unit_code=params.get("unit", ""),
+            updated_from=params.get("updated_from"),
+            updated_to=params.get("updated_to"),
+            sort=params["sort"],
+        )
+        cases = case_search_visible_to(user=acting_user(request), filters=filters).select_related("supervisor")
+        ordering = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+        if filters.sort == RELEVANCE and filters.query.strip():
+            ordering = ("-rank", "-id")  # the selector's rank annotation
+        paginator = CaseCursorPagination(ordering)
+        page = paginator.paginate_queryset(cases, request, view=self)
+        return paginator.get_paginated_response(CaseOutput(page, many=True).data)
+
+    @extend_schema(
+        request=CaseCreateInput,
+        responses={201: CaseOutput, **ERROR_RESPONSES},
+        operation_id="cases_create",
+    )
+    def post(self, request: Request) -> Response:
+        """Open a case for the caller's own force. The URN names the force and unit."""
+        user = acting_user(request)
+        ensure_allowed(request, "casework.create_case")
+        data = validated(CaseCreateInput, request.data)
+        assert user.organisation is not None  # only police of a force may create cases
+        details = _resolve_details(data, CaseDetails(), user.organisation.name)
+        case = case_create(urn=data["urn"], details=details, by=user)
+        return Response(CaseOutput(case).data, status=status.HTTP_201_CREATED)
 
 
 class CaseDetailApi(APIView):
-    @extend_schema(responses={200: CaseOutput, **ERROR_RESPONSES}, operation_id="cases_retrieve")
+    """One case. ``GET`` gives the whole case (suspects with their custody history, offences,
+    victims with their updates, witnesses, hearings) and is recorded as a view; ``PATCH`` changes
+    the details given."""
+
+    @extend_schema(responses={200: CaseDetailOutput, **ERROR_RESPONSES}, operation_id="cases_retrieve")
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
-        case = case_get_visible_to(user=request.user, public_id=case_id)  # type: ignore[arg-type]
+        """The whole case in one read. Recorded in the audit log as a view."""
+        user = acting_user(request)
+        case = case_detail_visible_to(user=user, public_id=case_id)
         audit_record(
-            by=request.user,  # type: ignore[arg-type]
+            by=user,
             event_type=AuditEventType.CASE_VIEWED,
             obj=case,
             case_id=case.public_id,
             data={"via": "api"},
-        )  # type: ignore[arg-type]
+        )
+        return Response(CaseDetailOutput(case).data)
+
+    @extend_schema(
+        request=CaseDetailsInput(partial=True),
+        responses={200: CaseOutput, **ERROR_RESPONSES},
+        operation_id="cases_update",
+    )
+    def patch(self, request: Request, case_id: uuid.UUID) -> Response:
+        """Change the case details given; those left out stay as they are."""
+        case = visible_case(request, case_id)
+        ensure_allowed(request, "casework.change_case", case)
+        data = validated(CaseDetailsInput, request.data, partial=True)
+        details = _resolve_details(data, _details_of(case), case.force.name)
+        case = case_update(case=case, details=details, by=acting_user(request))
         return Response(CaseOutput(case).data)
+
+
+def _details_of(case: Case) -> CaseDetails:
+    return CaseDetails(
+        summary=case.summary,
+        flags=list(case.flags),
+        officer_in_case=case.officer_in_case,
+        supervisor=case.supervisor,
+        reported_on=case.reported_on,
+        cps_area=case.cps_area,
+    )
+
+
+class CaseStatusApi(APIView):
+    """Move the case to another status, if the case lifecycle allows it (``casework.workflow``)."""
+
+    class StatusInput(serializers.Serializer):  # type: ignore[type-arg]
+        to = serializers.ChoiceField(choices=CaseStatus.choices, help_text="The status to move to.")
+        reason = serializers.CharField(allow_blank=True, max_length=2000, help_text="Why; recorded in the timeline.")
+
+        class Meta:
+            ref_name = "CaseStatusChange"
+
+    @extend_schema(
+        request=StatusInput,
+        responses={200: CaseOutput, **ERROR_RESPONSES},
+        operation_id="cases_status_change",
+    )
+    def post(self, request: Request, case_id: uuid.UUID) -> Response:
+        """Move the case to another status, with the reason. Moves made by the charging process are refused here."""
+        case = visible_case(request, case_id)
+        ensure_allowed(request, "casework.change_status", case)
+        data = validated(self.StatusInput, request.data)
+        with service_fields(status="to"):
+            case = case_transition(case=case, to=data["to"], by=acting_user(request), reason=data["reason"])
+        return Response(CaseOutput(case).data)
+
+
+class CaseTimelineApi(APIView):
+    """Everything that happened on the case, oldest first: one record for police and CPS alike."""
+
+    pagination_class = TimelinePagination
+
+    @extend_schema(responses={200: TimelineEventOutput(many=True), **ERROR_RESPONSES}, operation_id="cases_timeline")
+    def get(self, request: Request, case_id: uuid.UUID) -> Response:
+        """The case's history, oldest first, by cursor. Views and searches are audited but are not history."""
+        case = visible_case(request, case_id)
+        audit_viewed(request, case, "timeline")
+        paginator = TimelinePagination()
+        events = case_timeline(case=case, user=request.user)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(events, request, view=self)
+        return paginator.get_paginated_response(TimelineEventOutput(page, many=True).data)

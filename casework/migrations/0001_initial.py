@@ -510,7 +510,6 @@ class Migration(migrations.Migration):
                     django.contrib.postgres.indexes.GinIndex(
                         fields=["title"], name="offencecode_title_trgm", opclasses=["gin_trgm_ops"]
                     ),
-                    models.Index(fields=["code"], name="offencecode_code_prefix", opclasses=["varchar_pattern_ops"]),
                 ],
             },
         ),

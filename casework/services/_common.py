@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import rules
@@ -38,6 +39,17 @@ def lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+# Called whenever a case's record changes, so other parts of the service can react (the file
+# quality checks re-run for draft files). Registered by those apps in AppConfig.ready(); casework
+# itself depends on none of them.
+CASE_CHANGED_HOOKS: list[Callable[[Case], None]] = []
+
+
+def notify_case_changed(case: Case) -> None:
+    for hook in CASE_CHANGED_HOOKS:
+        hook(case)
+
+
 def refresh_search(case: Case) -> None:
     """Rebuild the case's denormalised search text from its URN, summary, people and offences."""
     names: list[str] = []
@@ -47,3 +59,4 @@ def refresh_search(case: Case) -> None:
     pncs = [s.pnc_id for s in case.suspects.all() if s.pnc_id]
     text = " ".join([case.urn, case.urn_display, case.summary, *names, *offences, *pncs])
     Case.objects.filter(pk=case.pk).update(search_text=text, search_names=" ".join(names).lower())
+    notify_case_changed(case)

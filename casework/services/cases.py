@@ -26,7 +26,9 @@ URN_OTHER_FORCE = "This URN belongs to force {code}; you can only create cases f
 URN_UNKNOWN_UNIT = "Unit {unit} is not a current unit of {force}. Check the URN."
 OIC_NOT_IN_FORCE = "The officer in case must be an officer of {force}."
 SUPERVISOR_NOT_IN_FORCE = "The supervisor must be a police supervisor of {force}."
+UNKNOWN_STATUS = "Choose a status from the list"
 REASON_REQUIRED = "Give the reason for this change of status"
+AREA_FIXED_BY_FORCE = "{force} cases go to {area}; the CPS Area cannot be changed."
 BTP_NEEDS_AREA = "British Transport Police cases go to the CPS Area where the offence happened: choose that Area."
 
 
@@ -62,6 +64,8 @@ def _check_details(errors: dict[str, str], force: Organisation, details: CaseDet
     not_in_future(errors, "reported_on", "The date reported", details.reported_on)
     if force.served_by_id is None and details.cps_area is None:
         errors["cps_area"] = BTP_NEEDS_AREA
+    if force.served_by_id is not None and details.cps_area is not None and details.cps_area.pk != force.served_by_id:
+        errors["cps_area"] = AREA_FIXED_BY_FORCE.format(force=force.name, area=force.served_by)
     if details.cps_area is not None and details.cps_area.kind != OrganisationKind.CPS_AREA:
         errors["cps_area"] = BTP_NEEDS_AREA
 
@@ -174,6 +178,8 @@ def case_transition(*, case: Case, to: str, by: User | None, reason: str, mover:
         assert by is not None
         require_perm(by, "casework.change_status", case)
         mover = Mover.CPS if by.is_cps else Mover.POLICE
+    if to not in CaseStatus.values:
+        raise_if({"status": UNKNOWN_STATUS})
     if not reason.strip():
         raise_if({"reason": REASON_REQUIRED})
     case = lock_case(case)

@@ -16,7 +16,7 @@ from accounts.models import Court, User
 from .. import bail
 from ..choices import Authority, BailRegime, CustodyEventKind
 from ..models import CustodyEvent, OffenceAllegation, Suspect
-from ._common import lock_case, not_in_future, raise_if, require_perm
+from ._common import lock_case, not_in_future, notify_case_changed, raise_if, require_perm
 
 REQUIRED = "Enter the {what}"
 NO_BAIL_TO_EXTEND = "There is no pre-charge bail to extend: record the release on bail first"
@@ -71,7 +71,7 @@ def custody_event_record(*, suspect: Suspect, details: CustodyDetails, by: User)
     if details.occurred_at > timezone.now() + timedelta(minutes=5):
         errors["occurred_at"] = IN_FUTURE
     if details.authority and details.authority not in Authority.values:
-        errors["authority"] = "Choose who authorised it"
+        raise_if({"authority": "Choose who authorised it"})
 
     if kind == CustodyEventKind.DETAINED:
         if details.relevant_time is None:
@@ -180,6 +180,7 @@ def custody_event_record(*, suspect: Suspect, details: CustodyDetails, by: User)
     values.update(fields)
     event = CustodyEvent.objects.create(suspect=suspect, recorded_by=by, **values)  # type: ignore[arg-type]
     case.save(update_fields=["updated_at"])
+    notify_case_changed(case)
     audit_record(
         by=by,
         event_type=AuditEventType.CUSTODY_EVENT_RECORDED,

@@ -73,7 +73,8 @@ def _clean(case: Case, details: OffenceDetails) -> tuple[OffenceCode, str]:
     if details.status not in OffenceStatus.values:
         errors["status"] = "Choose alleged, charged or not proceeded with"
     raise_if(errors)
-    assert offence_code is not None and details.committed_on is not None  # both checked above
+    assert offence_code is not None  # checked above
+    assert details.committed_on is not None  # checked above
     return offence_code, qualifier
 
 

@@ -229,9 +229,10 @@ def victim_update(*, victim: Victim, details: VictimDetails, by: User) -> Victim
     require_perm(by, "casework.change_case", case)
     case = lock_case(case)
     _clean_victim(details)
-    changed = sorted(k for k, v in asdict(details).items() if getattr(victim, k) != v)
-    for key, value in asdict(details).items():
-        setattr(victim, key, value.strip() if isinstance(value, str) and key in {"first_names", "last_name"} else value)
+    values = {**asdict(details), "first_names": details.first_names.strip(), "last_name": details.last_name.strip()}
+    changed = sorted(k for k, v in values.items() if getattr(victim, k) != v)
+    for key, value in values.items():
+        setattr(victim, key, value)
     victim.save()
     _sync_vulnerable_flag(case)
     refresh_search(case)

@@ -1,35 +1,310 @@
-"""Case pages. Reads go through selectors; viewing a case is audited."""
+"""The case list and search, creating a case, and the case's own tabs (overview, people, offences,
+timeline, and the placeholders of features still to come). Reads go through selectors; viewing a
+case's overview is audited."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
-from accounts.choices import AuditEventType
+from accounts.choices import AuditEventType, Role
 from accounts.models import User
 
-from ..selectors import case_get_visible_to, case_list_visible_to
+from .. import services
+from ..choices import CaseFlag, CaseStatus, EnhancedRights, SpecialMeasure
+from ..dg6 import dg6_label
+from ..forms import CaseFilterForm, CaseForm, StatusChangeForm
+from ..models import Case
+from ..selectors import (
+    DEFAULT_SORT,
+    SORTS,
+    CaseFilters,
+    case_detail_visible_to,
+    case_get_visible_to,
+    case_search_visible_to,
+    case_timeline,
+)
+from ..workflow import Mover, targets_from
+from . import _keyset
+from ._common import (
+    MODE_OF_TRIAL_TAG_CLASSES,
+    OFFENCE_STATUS_TAG_CLASSES,
+    STATUS_TAG_CLASSES,
+    apply_service_errors,
+    case_context,
+    current_user,
+    form_page,
+    labels,
+    may,
+    offence_search_url,
+    posted,
+    require_perm,
+)
 
 PAGE_SIZE = 25
+RELEVANCE_ORDERING = ("-rank", "-id")
+
+
+# ---------------------------------------------------------------------------------------------
+# List and search
+
+
+def _filters(data: dict[str, Any]) -> CaseFilters:
+    officer = data.get("officer")
+    return CaseFilters(
+        query=data.get("q", "").strip(),
+        statuses=tuple(data.get("status", ())),
+        flags=tuple(data.get("flag", ())),
+        officer_in_case=officer.public_id if officer is not None else None,
+        unit_code=data.get("unit", "").strip(),
+        updated_from=data.get("updated_from"),
+        updated_to=data.get("updated_to"),
+        sort=data.get("sort") or DEFAULT_SORT,
+    )
+
+
+def _ordering(filters: CaseFilters) -> tuple[str, ...]:
+    """The ORDER BY ``case_search_visible_to`` applies for these filters."""
+    if filters.sort == "relevance" and filters.query:
+        return RELEVANCE_ORDERING
+    return SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+
+
+def _page_link(request: HttpRequest, **cursor: str) -> str:
+    params = request.GET.copy()
+    for key in ("after", "before"):
+        params.pop(key, None)
+    params.update(cursor)
+    return f"?{params.urlencode()}"
+
+
+def case_row(case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "status_tag_class": STATUS_TAG_CLASSES.get(case.status, "govuk-tag--grey"),
+        "flag_labels": labels(case.flags, CaseFlag),
+    }
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    page = Paginator(case_list_visible_to(user=user).order_by("-updated_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    user = current_user(request)
+    data = request.GET.copy()
+    if not data.get("sort"):
+        # Searching puts the best matches first unless the user chose another order.
+        data["sort"] = "relevance" if data.get("q", "").strip() else DEFAULT_SORT
+    form = CaseFilterForm(data, user=user)
+    context: dict[str, Any] = {
+        "form": form,
+        "can_create": may(user, "casework.create_case"),
+        "filtered": any(k not in {"after", "before", "sort"} and v for k, v in request.GET.items()),
+    }
+    if not form.is_valid():
+        return render(request, "casework/case_list.html", context, status=400)
+    filters = _filters(form.cleaned_data)
+    ordering = _ordering(filters)
+    page = _keyset.paginate(
+        case_search_visible_to(user=user, filters=filters),
+        sort=filters.sort,
+        ordering=ordering,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=PAGE_SIZE,
     )
-    return render(request, "casework/case_list.html", {"page": page})
+    context.update(
+        rows=[case_row(case) for case in page.rows],
+        next_url=_page_link(request, after=page.next_cursor) if page.next_cursor else None,
+        previous_url=_page_link(request, before=page.previous_cursor) if page.previous_cursor else None,
+    )
+    return render(request, "casework/case_list.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating and changing a case
+
+
+def _case_details(data: dict[str, Any]) -> services.CaseDetails:
+    return services.CaseDetails(
+        summary=data.get("summary", ""),
+        flags=list(data.get("flags", [])),
+        officer_in_case=data.get("officer_in_case"),
+        supervisor=data.get("supervisor"),
+        reported_on=data.get("reported_on"),
+        cps_area=data.get("cps_area"),
+    )
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    require_perm(user, "casework.create_case")
+    force = user.organisation
+    assert force is not None  # the rule gives case creation only to police with a force
+    initial = {"officer_in_case": user.public_id} if user.has_role(Role.POLICE_INVESTIGATOR) else {}
+    form = CaseForm(posted(request), force=force, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(urn=form.cleaned_data["urn"], details=_case_details(form.cleaned_data), by=user)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.urn_display} created")
+            return redirect("casework:case-detail", case.public_id)
+    return form_page(
+        request,
+        form,
+        title="Create a case",
+        submit="Create case",
+        back_url=reverse("casework:case-list"),
+        caption=force.name,
+    )
+
+
+@login_required
+def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = case_get_visible_to(user=user, public_id=case_id)
+    require_perm(user, "casework.change_case", case)
+    form = CaseForm(posted(request), force=case.force, with_urn=False, initial=CaseForm.initial_for(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, details=_case_details(form.cleaned_data), by=user)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Case details saved")
+            return redirect("casework:case-detail", case.public_id)
+    return form_page(
+        request,
+        form,
+        case=case,
+        title="Change case details",
+        submit="Save",
+        back_url=reverse("casework:case-detail", args=[case.public_id]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The case's tabs
+
+
+def mover_for(user: User) -> Mover:
+    """A person moves a case as their side, as ``case_transition`` does."""
+    return Mover.CPS if user.is_cps else Mover.POLICE
+
+
+def _overview(request: HttpRequest, case: Case, user: User, form: StatusChangeForm | None) -> HttpResponse:
+    context = case_context(case, user, "overview")
+    targets = targets_from(case.status, mover_for(user))
+    if context["can"].change_status and targets and form is None:
+        form = StatusChangeForm(targets=targets)
+    context.update(form=form, status_targets=targets, hearings=list(case.hearings.all()))
+    return render(request, "casework/case_overview.html", context, status=400 if form and form.errors else 200)
 
 
 @login_required
 def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    case = case_get_visible_to(user=user, public_id=case_id)
+    user = current_user(request)
+    case = case_detail_visible_to(user=user, public_id=case_id)
     audit_record(by=user, event_type=AuditEventType.CASE_VIEWED, obj=case, case_id=case.public_id)
-    return render(request, "casework/case_detail.html", {"case": case})
+    return _overview(request, case, user, None)
+
+
+@login_required
+@require_POST
+def case_status_change(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = case_get_visible_to(user=user, public_id=case_id)
+    require_perm(user, "casework.change_status", case)
+    form = StatusChangeForm(request.POST, targets=targets_from(case.status, mover_for(user)))
+    if form.is_valid():
+        try:
+            case = services.case_transition(
+                case=case, to=form.cleaned_data["status"], by=user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Status changed to {CaseStatus(case.status).label}")
+            return redirect("casework:case-detail", case.public_id)
+    return _overview(request, case_detail_visible_to(user=user, public_id=case_id), user, form)
+
+
+@login_required
+def case_people(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = case_detail_visible_to(user=user, public_id=case_id)
+    today = timezone.localdate()
+    context = case_context(case, user, "people")
+    context.update(
+        suspects=[{"suspect": s, "age": s.age_on(today)} for s in case.suspects.all()],
+        victims=[
+            {"victim": v, "enhanced_rights": labels(v.enhanced_rights, EnhancedRights)} for v in case.victims.all()
+        ],
+        witnesses=[
+            {"witness": w, "special_measures": labels(w.special_measures, SpecialMeasure)} for w in case.witnesses.all()
+        ],
+    )
+    return render(request, "casework/case_people.html", context)
+
+
+@login_required
+def case_offences(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = case_detail_visible_to(user=user, public_id=case_id)
+    context = case_context(case, user, "offences")
+    context.update(
+        offences=[
+            {
+                "offence": o,
+                "mode_tag_class": MODE_OF_TRIAL_TAG_CLASSES.get(o.offence_code.mode_of_trial, "govuk-tag--grey"),
+                "status_tag_class": OFFENCE_STATUS_TAG_CLASSES.get(o.status, "govuk-tag--grey"),
+                "dg6_label": dg6_label(o.offence_code.dg6_group) or o.offence_code.dg6_group,
+            }
+            for o in case.offences.all()
+        ],
+        has_suspects=bool(case.suspects.all()),
+        offence_search_url=offence_search_url(),
+    )
+    return render(request, "casework/case_offences.html", context)
+
+
+@login_required
+def case_timeline_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = case_get_visible_to(user=user, public_id=case_id)
+    context = case_context(case, user, "timeline")
+    # Newest first, as the MOJ timeline pattern shows events.
+    context["events"] = list(case_timeline(case=case, user=user).reverse())
+    return render(request, "casework/case_timeline.html", context)
+
+
+def _placeholder(request: HttpRequest, case_id: uuid.UUID, tab: str) -> HttpResponse:
+    user = current_user(request)
+    case = case_get_visible_to(user=user, public_id=case_id)
+    return render(request, f"casework/case_{tab}.html", case_context(case, user, tab))
+
+
+@login_required
+def case_material(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _placeholder(request, case_id, "material")
+
+
+@login_required
+def case_charging(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _placeholder(request, case_id, "charging")
+
+
+@login_required
+def case_deadlines(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _placeholder(request, case_id, "deadlines")

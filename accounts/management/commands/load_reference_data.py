@@ -1,9 +1,9 @@
 """``manage.py load_reference_data``: put the vendored reference data into the database.
 
 CPS Areas and CPS Direct (with their units) first, then police forces (each served by its Area),
-police units and courts, all in one transaction. Idempotent: a second run reports nothing created
-or updated. Run it after ``migrate`` on every deployment and after
-``scripts/refresh-reference-data.sh``.
+police units, courts and the CJS offence codes (``casework.offence_codes``), all in one
+transaction. Idempotent: a second run reports nothing created or updated. Run it after ``migrate``
+on every deployment and after ``scripts/refresh-reference-data.sh``.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from accounts.reference.loader import (
     load_organisations,
     load_police_units,
 )
+from casework.offence_codes import load_offence_codes
 
 
 class Command(BaseCommand):
-    help = "Load CPS Areas, police forces, police units and courts from the vendored reference data."
+    help = "Load CPS Areas, police forces, police units, courts and offence codes from the vendored reference data."
 
     def handle(self, *args: Any, **options: Any) -> None:
         version = data_version()
@@ -40,5 +41,12 @@ class Command(BaseCommand):
                     for result in loader():
                         style = self.style.SUCCESS if result.changed else (lambda text: text)
                         self.stdout.write(style(str(result)))
+                codes = load_offence_codes()
+                line = (
+                    f"Offence codes: {codes['total']} in the extract, {codes['created']} created, "
+                    f"{codes['updated']} updated, {codes['deactivated']} marked inactive"
+                )
+                changed = codes["created"] or codes["updated"] or codes["deactivated"]
+                self.stdout.write(self.style.SUCCESS(line) if changed else line)
         except ReferenceDataError as exc:
             raise CommandError(str(exc)) from exc
