@@ -92,6 +92,7 @@ class AuditEventType(models.TextChoices):
     CASE_SUMMARY_CERTIFIED = "case_summary_certified", "MG5 certified by a supervisor"
     SUBMISSION_CREATED = "submission_created", "File started for a National File Standard stage"
     FILE_SUBMITTED = "file_submitted", "File submitted"
+    SUBMISSION_WITHDRAWN = "submission_withdrawn", "Draft file withdrawn"
     QUALITY_OVERRIDDEN = "quality_overridden", "Blocking quality failures overridden by a supervisor"
     FILE_ASSESSED = "file_assessed", "CPS assessed the file"
     FAILURE_RESPONDED = "failure_responded", "Police responded to a file-quality failure"

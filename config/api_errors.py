@@ -6,16 +6,21 @@ Every error answers::
 
 ``fields`` appears only for validation errors. A missing object and an object outside the user's
 scope both answer 404 with the same body, so a response never reveals whether a record exists.
+
+Services raise Django's ``ValidationError`` (a dict of field → messages) and ``PermissionDenied``;
+they are converted here, once, so API views call services without translating their errors.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NOT_FOUND_MESSAGE = "Not found."
@@ -36,11 +41,24 @@ def error_body(*, status_code: int, code: str, message: str, fields: dict[str, A
     return {"error": body}
 
 
+def validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """A service's field → messages, with Django's ``__all__`` under DRF's ``non_field_errors``."""
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+        for field, messages in exc.message_dict.items()
+    }
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(NOT_FOUND_MESSAGE)
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # The service's own words ("You are not allowed to do this on this case.") when it gave any.
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

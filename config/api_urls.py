@@ -6,8 +6,30 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import MeApi, OrganisationListApi
-from casework.api import CaseDetailApi, CaseListApi
+from casework.api.cases import CaseDetailApi, CaseListApi, CaseStatusApi, CaseTimelineApi
+from casework.api.offence_codes import OffenceCodeDetailApi, OffenceCodeSearchApi
+from casework.api.people import (
+    CustodyEventListApi,
+    SuspectDetailApi,
+    SuspectListApi,
+    VictimDetailApi,
+    VictimListApi,
+    VictimUpdateListApi,
+    WitnessDetailApi,
+    WitnessListApi,
+)
+from casework.api.records import HearingDetailApi, HearingListApi, OffenceDetailApi, OffenceListApi
 from config.api_errors import not_found_response
+from files.api import case_summary as case_summary_api
+from files.api import exhibits as exhibits_api
+from files.api import submissions as submissions_api
+from files.api import unused as unused_api
+from files.api.documents import (
+    DocumentDetailApi,
+    DocumentListApi,
+    DocumentVersionDownloadApi,
+    DocumentVersionListApi,
+)
 
 
 class NotFoundApi(APIView):
@@ -24,5 +46,128 @@ urlpatterns = [
     path("organisations/", OrganisationListApi.as_view(), name="organisation-list"),
     path("cases/", CaseListApi.as_view(), name="case-list"),
     path("cases/<uuid:case_id>/", CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<uuid:case_id>/status/", CaseStatusApi.as_view(), name="case-status"),
+    path("cases/<uuid:case_id>/timeline/", CaseTimelineApi.as_view(), name="case-timeline"),
+    path("cases/<uuid:case_id>/suspects/", SuspectListApi.as_view(), name="case-suspect-list"),
+    path("cases/<uuid:case_id>/suspects/<uuid:suspect_id>/", SuspectDetailApi.as_view(), name="case-suspect-detail"),
+    path(
+        "cases/<uuid:case_id>/suspects/<uuid:suspect_id>/custody-events/",
+        CustodyEventListApi.as_view(),
+        name="case-custody-event-list",
+    ),
+    path("cases/<uuid:case_id>/victims/", VictimListApi.as_view(), name="case-victim-list"),
+    path("cases/<uuid:case_id>/victims/<uuid:victim_id>/", VictimDetailApi.as_view(), name="case-victim-detail"),
+    path(
+        "cases/<uuid:case_id>/victims/<uuid:victim_id>/updates/",
+        VictimUpdateListApi.as_view(),
+        name="case-victim-update-list",
+    ),
+    path("cases/<uuid:case_id>/witnesses/", WitnessListApi.as_view(), name="case-witness-list"),
+    path("cases/<uuid:case_id>/witnesses/<uuid:witness_id>/", WitnessDetailApi.as_view(), name="case-witness-detail"),
+    path("cases/<uuid:case_id>/offences/", OffenceListApi.as_view(), name="case-offence-list"),
+    path("cases/<uuid:case_id>/offences/<uuid:offence_id>/", OffenceDetailApi.as_view(), name="case-offence-detail"),
+    path("cases/<uuid:case_id>/hearings/", HearingListApi.as_view(), name="case-hearing-list"),
+    path("cases/<uuid:case_id>/hearings/<uuid:hearing_id>/", HearingDetailApi.as_view(), name="case-hearing-detail"),
+    path("offence-codes/", OffenceCodeSearchApi.as_view(), name="offence-code-list"),
+    path("offence-codes/<str:code>/", OffenceCodeDetailApi.as_view(), name="offence-code-detail"),
+    path("cases/<uuid:case_id>/documents/", DocumentListApi.as_view(), name="case-document-list"),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/", DocumentDetailApi.as_view(), name="case-document-detail"
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/versions/",
+        DocumentVersionListApi.as_view(),
+        name="case-document-version-list",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/versions/<int:number>/download/",
+        DocumentVersionDownloadApi.as_view(),
+        name="case-document-version-download",
+    ),
+    path("cases/<uuid:case_id>/exhibits/", exhibits_api.ExhibitListApi.as_view(), name="case-exhibit-list"),
+    path(
+        "cases/<uuid:case_id>/exhibits/<uuid:exhibit_id>/",
+        exhibits_api.ExhibitDetailApi.as_view(),
+        name="case-exhibit-detail",
+    ),
+    path(
+        "cases/<uuid:case_id>/exhibits/<uuid:exhibit_id>/movements/",
+        exhibits_api.ExhibitMovementListApi.as_view(),
+        name="case-exhibit-movement-list",
+    ),
+    path("cases/<uuid:case_id>/unused-items/", unused_api.UnusedItemListApi.as_view(), name="case-unused-item-list"),
+    path(
+        "cases/<uuid:case_id>/unused-items/<uuid:item_id>/",
+        unused_api.UnusedItemDetailApi.as_view(),
+        name="case-unused-item-detail",
+    ),
+    path(
+        "cases/<uuid:case_id>/unused-items/<uuid:item_id>/decision/",
+        unused_api.UnusedItemDecisionApi.as_view(),
+        name="case-unused-item-decision",
+    ),
+    path("cases/<uuid:case_id>/case-summary/", case_summary_api.CaseSummaryApi.as_view(), name="case-summary"),
+    path(
+        "cases/<uuid:case_id>/case-summary/certify/",
+        case_summary_api.CaseSummaryCertifyApi.as_view(),
+        name="case-summary-certify",
+    ),
+    path(
+        "cases/<uuid:case_id>/case-summary/points-to-prove/",
+        case_summary_api.PointToProveListApi.as_view(),
+        name="case-point-to-prove-list",
+    ),
+    path(
+        "cases/<uuid:case_id>/case-summary/points-to-prove/<uuid:point_id>/",
+        case_summary_api.PointToProveDetailApi.as_view(),
+        name="case-point-to-prove-detail",
+    ),
+    # File submissions, quality reports and the CPS assessment (files.api.submissions)
+    path("cases/<uuid:case_id>/submissions/", submissions_api.SubmissionListApi.as_view(), name="case-submission-list"),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/",
+        submissions_api.SubmissionDetailApi.as_view(),
+        name="case-submission-detail",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/submit/",
+        submissions_api.SubmissionSubmitApi.as_view(),
+        name="case-submission-submit",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/override/",
+        submissions_api.SubmissionOverrideApi.as_view(),
+        name="case-submission-override",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/withdraw/",
+        submissions_api.SubmissionWithdrawApi.as_view(),
+        name="case-submission-withdraw",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/quality-reports/",
+        submissions_api.QualityReportListApi.as_view(),
+        name="case-submission-report-list",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/quality-reports/latest/",
+        submissions_api.QualityReportLatestApi.as_view(),
+        name="case-submission-report-latest",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/assessment/",
+        submissions_api.AssessmentApi.as_view(),
+        name="case-submission-assessment",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/assessment/failures/<uuid:failure_id>/response/",
+        submissions_api.FailureResponseApi.as_view(),
+        name="case-submission-failure-response",
+    ),
+    path(
+        "cases/<uuid:case_id>/submissions/<uuid:submission_id>/assessment/failures/<uuid:failure_id>/decision/",
+        submissions_api.DisputeDecisionApi.as_view(),
+        name="case-submission-failure-decision",
+    ),
     re_path(r"^.*$", NotFoundApi.as_view(), name="not-found"),
 ]

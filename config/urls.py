@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import account, auth, home, pages, two_factor
+from casework.views import offence_codes
 from config.health import healthz
 
 from . import api_urls
@@ -32,7 +33,9 @@ accounts_urls = (
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include(accounts_urls)),
+    path("cases/<uuid:case_id>/material/", include("files.urls")),
     path("cases/", include("casework.urls")),
+    path("offence-codes/", offence_codes.offence_code_search_page, name="offence-code-search"),
     path("accessibility/", pages.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

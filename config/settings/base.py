@@ -214,6 +214,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Case material (files app). Uploads up to FILE_UPLOAD_MAX_BYTES; anything over 2.5 MB streams to a
+# temporary file (FILE_UPLOAD_TEMP_DIR, default the system's), which stops growing at the limit.
+# The reverse proxy's body limit (nginx client_max_body_size) must be a little above it.
+FILE_UPLOAD_MAX_BYTES: int = env.int("FILE_UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR: str | None = env.str("DJANGO_FILE_UPLOAD_TEMP_DIR", default="") or None
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "files.uploads.LimitedTemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# ClamAV daemon scanning every new version (INSTREAM): a unix socket (Debian clamav-daemon:
+# /var/run/clamav/clamd.ctl), or host and port. clamd's StreamMaxLength must be >= FILE_UPLOAD_MAX_BYTES.
+CLAMAV_SOCKET: str = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_HOST: str = env.str("CLAMAV_HOST", default="")
+CLAMAV_PORT: int = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT: float = env.float("CLAMAV_TIMEOUT", default=120.0)
+# The Celery queue for scanning and text extraction; blank for the default queue.
+FILES_TASK_QUEUE: str = env.str("FILES_TASK_QUEUE", default="")
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casebridge-no-reply@localhost")
@@ -264,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+# Case material: "kind" is also the name of other choice fields in the API.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DocumentKindEnum"] = "files.choices.DocumentKind"  # type: ignore[index]
 
 CACHES = {
     "default": {

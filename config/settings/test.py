@@ -8,6 +8,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/casebridge")
 os.environ.setdefault("DJANGO_SECURE", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+# Uploaded case material from tests stays out of a developer's var/media (tests/files uses a
+# directory per test; the real Celery worker is given its directory by tests/files/conftest.py).
+os.environ.setdefault("DJANGO_MEDIA_ROOT", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test-media"))
 
 from config.logging import build_logging
 
