@@ -50,13 +50,22 @@ def notify_case_changed(case: Case) -> None:
         hook(case)
 
 
+# Each returns more text the case can be found by (the files app: its documents' titles and
+# extracted text). Registered in AppConfig.ready(), like the hooks above. What a provider returns
+# becomes findable by everyone who can see the case, so it must leave out whatever some of them may
+# not see (sensitive MG6D material).
+SEARCH_TEXT_PROVIDERS: list[Callable[[Case], str]] = []
+
+
 def refresh_search(case: Case) -> None:
-    """Rebuild the case's denormalised search text from its URN, summary, people and offences."""
+    """Rebuild the case's denormalised search text from its URN, summary, people and offences, and
+    whatever the SEARCH_TEXT_PROVIDERS add."""
     names: list[str] = []
     for related in (case.suspects.all(), case.victims.all(), case.witnesses.all()):
         names.extend(f"{p.first_names} {p.last_name}" for p in related)
     offences = [f"{o.offence_code.code} {o.offence_code.title}" for o in case.offences.select_related("offence_code")]
     pncs = [s.pnc_id for s in case.suspects.all() if s.pnc_id]
-    text = " ".join([case.urn, case.urn_display, case.summary, *names, *offences, *pncs])
+    provided = [provider(case) for provider in SEARCH_TEXT_PROVIDERS]
+    text = " ".join([case.urn, case.urn_display, case.summary, *names, *offences, *pncs, *provided])
     Case.objects.filter(pk=case.pk).update(search_text=text, search_names=" ".join(names).lower())
     notify_case_changed(case)

@@ -33,6 +33,9 @@ VPS_DATE_REQUIRED = "Enter the date the Victim Personal Statement was made"
 UPDATE_BEFORE_EVENT = "The update cannot be given before the event it is about"
 RANGE_REVERSED = "The last date must be the same as or after the first date"
 SPECIAL_MEASURES_NEED_CATEGORY = "Special measures are for vulnerable or intimidated witnesses: choose which"
+NO_DATES_TO_AVOID_WITH_DATES = (
+    "Either enter the dates the witness cannot attend court or say they have no dates to avoid, not both"
+)
 
 
 def _names(errors: dict[str, str], first_names: str, last_name: str) -> None:
@@ -303,6 +306,9 @@ class WitnessDetails:
     willing_to_attend: bool = True
     notes: str = ""
     dates_to_avoid: list[tuple[date, date, str]] = field(default_factory=list)
+    # The witness said they have no dates to avoid ("none" on the MG11 rear): with dates_to_avoid
+    # empty, it tells "none" apart from "not asked yet" for the file quality rule FQ16.
+    no_dates_to_avoid: bool = False
 
 
 def _clean_witness(details: WitnessDetails) -> None:
@@ -320,6 +326,8 @@ def _clean_witness(details: WitnessDetails) -> None:
         errors["vulnerability"] = SPECIAL_MEASURES_NEED_CATEGORY
     if any(end < start for start, end, _ in details.dates_to_avoid):
         errors["dates_to_avoid"] = RANGE_REVERSED
+    if details.no_dates_to_avoid and details.dates_to_avoid:
+        errors["no_dates_to_avoid"] = NO_DATES_TO_AVOID_WITH_DATES
     raise_if(errors)
 
 

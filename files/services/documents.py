@@ -35,7 +35,7 @@ from accounts.choices import AuditEventType
 from accounts.models import AuditEvent, User
 from casework.models import Case
 from casework.selectors import CASE_NOT_FOUND
-from casework.services._common import NOT_ALLOWED, notify_case_changed, require_perm
+from casework.services._common import NOT_ALLOWED, lock_case, notify_case_changed, refresh_search, require_perm
 
 from ..choices import DocumentKind, RedactionStatus, ScanStatus, Sensitivity
 from ..models import Document, DocumentVersion
@@ -458,8 +458,9 @@ def _pdf_text(stream: IO[bytes]) -> tuple[int | None, str]:
 
 
 def version_extract_text(*, version_id: int) -> bool:
-    """Store a clean PDF version's page count and text, for search. Only after the virus scan, and
-    only once; a PDF whose text cannot be read is recorded as extracted with no text."""
+    """Store a clean PDF version's page count and text, and rebuild the case's search text so the
+    case can be found by it (unless the material is sensitive: files.search). Only after the virus
+    scan, and only once; a PDF whose text cannot be read is recorded as extracted with no text."""
     version = DocumentVersion.objects.select_related("document__case").filter(pk=version_id).first()
     if version is None or not needs_text(version):
         return False
@@ -469,9 +470,15 @@ def version_extract_text(*, version_id: int) -> bool:
     except FileNotFoundError:
         logger.error("document_file_missing", **_log_ids(version))
         return False
-    updated = DocumentVersion.objects.filter(pk=version_id, text_extracted_at__isnull=True).update(
-        page_count=page_count, text=text, text_extracted_at=timezone.now()
-    )
+    with transaction.atomic(durable=True):
+        # The case is locked first, as by every case write: a person edited meanwhile cannot be lost
+        # to a search text built before that edit committed.
+        case = lock_case(version.document.case)
+        updated = DocumentVersion.objects.filter(pk=version_id, text_extracted_at__isnull=True).update(
+            page_count=page_count, text=text, text_extracted_at=timezone.now()
+        )
+        if updated:
+            refresh_search(case)
     return bool(updated)
 
 

@@ -354,18 +354,26 @@ def test_patch_changes_only_the_details_given_and_is_audited(
     assert set(event.data) == {"flags", "supervisor"}
 
 
-def test_patch_can_clear_the_officer_in_case_and_name_a_cps_area(
-    case_a: Case, officer_a: User, area_south: Organisation, as_user: ClientFor
-) -> None:
+def test_patch_can_clear_the_officer_in_case(case_a: Case, officer_a: User, as_user: ClientFor) -> None:
     response = as_user(officer_a).patch(
-        f"/api/v1/cases/{case_a.public_id}/",
-        {"officer_in_case": None, "cps_area": "south-east"},
-        content_type="application/json",
+        f"/api/v1/cases/{case_a.public_id}/", {"officer_in_case": None}, content_type="application/json"
     )
     assert response.status_code == 200, response.content
     case_a.refresh_from_db()
     assert case_a.officer_in_case is None
-    assert case_a.cps_area == area_south
+
+
+def test_a_case_of_a_force_with_a_serving_area_cannot_be_sent_to_another_area(
+    case_a: Case, officer_a: User, area_south: Organisation, as_user: ClientFor
+) -> None:
+    """Only British Transport Police cases choose their Area; anything else could divert a case."""
+    area_before = case_a.cps_area
+    response = as_user(officer_a).patch(
+        f"/api/v1/cases/{case_a.public_id}/", {"cps_area": "south-east"}, content_type="application/json"
+    )
+    assert "cannot be changed" in errors(response)["cps_area"][0]
+    case_a.refresh_from_db()
+    assert case_a.cps_area == area_before
 
 
 def test_patch_with_an_unknown_cps_area_is_400(case_a: Case, officer_a: User, as_user: ClientFor) -> None:

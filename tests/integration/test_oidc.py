@@ -52,6 +52,8 @@ def test_sso_is_switched_on_by_environment_variables() -> None:
         "'accounts.oidc.CasebridgeOIDCBackend' in settings.AUTHENTICATION_BACKENDS)"
     )
     env = {**os.environ, **OIDC_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "/oidc/authenticate/", "True"]
