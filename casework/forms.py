@@ -561,6 +561,8 @@ class WitnessForm(PersonForm):
                 label=f"Dates to avoid {i}: last date (optional)", noun=f"The last date to avoid ({i})"
             )
             self.fields[f"avoid_{i}_reason"] = text(f"Dates to avoid {i}: reason (optional)", max_length=200)
+        # After the ranges, as the "none" answer to the question they ask (MG11 rear: "none").
+        self.fields["no_dates_to_avoid"] = forms.BooleanField(label="The witness has no dates to avoid", required=False)
 
     @staticmethod
     def initial_ranges(ranges: list[tuple[date, date, str]]) -> dict[str, Any]:

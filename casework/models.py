@@ -94,7 +94,8 @@ class OffenceCode(models.Model):
         return f"{self.code} {self.title}"
 
 
-@pghistory.track()
+# The search columns are derived (and can hold document text): row history need not copy them.
+@pghistory.track(exclude=["search_text", "search_names", "search_vector"])
 class Case(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     urn = models.CharField("URN", max_length=20, unique=True, help_text="Normalised, without separators.")

@@ -368,6 +368,10 @@ class WitnessInput(PersonInput):
     dates_to_avoid = DateRangeInput(
         many=True, required=False, help_text="Dates the witness cannot attend court (MG10); replaces the list."
     )
+    no_dates_to_avoid = serializers.BooleanField(
+        required=False,
+        help_text="The witness has said there are no dates to avoid; refused while they have dates to avoid.",
+    )
 
     class Meta:
         ref_name = "Witness"
@@ -385,6 +389,7 @@ def _witness_details(witness: Witness) -> WitnessDetails:
         willing_to_attend=witness.willing_to_attend,
         notes=witness.notes,
         dates_to_avoid=[(d.starts_on, d.ends_on, d.reason) for d in witness.dates_to_avoid.all()],
+        no_dates_to_avoid=witness.no_dates_to_avoid,
     )
 
 

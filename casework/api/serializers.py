@@ -189,6 +189,7 @@ class WitnessOutput(PersonOutput):
     willing_to_attend = serializers.BooleanField()
     notes = serializers.CharField()
     dates_to_avoid = DateRangeOutput(many=True)
+    no_dates_to_avoid = serializers.BooleanField(help_text="The witness has said there are no dates to avoid.")
 
 
 class OffenceOutput(serializers.Serializer):  # type: ignore[type-arg]

@@ -54,6 +54,7 @@ WITNESS_FIELDS = (
     "special_measures",
     "willing_to_attend",
     "notes",
+    "no_dates_to_avoid",
 )
 
 

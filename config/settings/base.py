@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -205,12 +206,53 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-STORAGES = {
-    # Private: never served by a URL of its own; files leave only through authorising views.
-    "default": {
+# Case material is private wherever it is kept: never served by a URL of its own; files leave only
+# through authorising, auditing views, which read them with storage.open(). DJANGO_STORAGE=s3 keeps
+# them in an S3 bucket (or MinIO), otherwise on the filesystem under MEDIA_ROOT.
+STORAGE_KIND: str = env.str("DJANGO_STORAGE", default="").strip().lower() or "filesystem"
+_default_storage: dict[str, object]
+if STORAGE_KIND == "s3":
+    _s3_options: dict[str, object] = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        # MinIO or another S3-compatible service; MinIO usually also needs AWS_S3_ADDRESSING_STYLE=path.
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "location": env.str("AWS_LOCATION", default=""),
+        # No ACL: objects stay private to the bucket owner, whatever the bucket policy grants.
+        "default_acl": None,
+        # Nothing links to a stored object, but should a URL ever be made it is signed and short-lived.
+        "querystring_auth": True,
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+        # Signature version 4: required for SSE-KMS and by MinIO; version 2 is deprecated.
+        "signature_version": "s3v4",
+        # Two versions must never share an object: a name clash gets a new name, not an overwrite.
+        "file_overwrite": False,
+        # A download or scan reads the whole object; past 2.5 MB (as FILE_UPLOAD_MAX_MEMORY_SIZE) it
+        # spills to a temporary file instead of memory (0, the library's default, never spills).
+        "max_memory_size": 2_621_440,
+    }
+    # Keys from the environment (or *_FILE); without them boto3 finds credentials itself (IAM role).
+    if _s3_access_key := env.str("AWS_ACCESS_KEY_ID", default=""):
+        _s3_options["access_key"] = _s3_access_key
+        _s3_options["secret_key"] = env.str("AWS_SECRET_ACCESS_KEY")
+    # Optional server-side encryption: AES256 (S3-managed keys) or aws:kms (with an optional key id).
+    if _s3_encryption := env.str("AWS_S3_SERVER_SIDE_ENCRYPTION", default=""):
+        _s3_object_parameters = {"ServerSideEncryption": _s3_encryption}
+        if _s3_kms_key := env.str("AWS_S3_SSE_KMS_KEY_ID", default=""):
+            _s3_object_parameters["SSEKMSKeyId"] = _s3_kms_key
+        _s3_options["object_parameters"] = _s3_object_parameters
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+elif STORAGE_KIND == "filesystem":
+    _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
-    },
+    }
+else:
+    # A typo must not quietly put case material on a container's throwaway disk.
+    raise ImproperlyConfigured(f"DJANGO_STORAGE must be 'filesystem' or 's3', not {STORAGE_KIND!r}")
+STORAGES = {
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

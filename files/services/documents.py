@@ -240,7 +240,7 @@ def document_upload(
                     data={"version": version.number},
                 )
             documents.append(document)
-        notify_case_changed(case)
+        refresh_search(case)  # titles are searchable; also re-checks draft files
     return documents
 
 
@@ -352,7 +352,11 @@ def document_update(
             changed += ["redaction_status", "redaction_confirmed_by", "redaction_confirmed_at"]
         if changed:
             document.save(update_fields=[*changed, "updated_at"])
-            notify_case_changed(document.case)
+            if "sensitivity" in changed:
+                # A document made sensitive must stop making the case findable by its words at once.
+                refresh_search(document.case)
+            else:
+                notify_case_changed(document.case)
     return document
 
 

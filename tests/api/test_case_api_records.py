@@ -23,7 +23,7 @@ from casework.services._common import DATE_IN_FUTURE
 from casework.services.custody import OFFENCE_NOT_SUSPECTS
 from casework.services.offences import CODE_NOT_CRIMINAL, CODE_UNKNOWN, SUSPECT_NOT_ON_CASE
 from casework.services.offences import RANGE_REVERSED as OFFENCE_RANGE_REVERSED
-from casework.services.people import PNC_ON_CASE, UPDATE_BEFORE_EVENT
+from casework.services.people import NO_DATES_TO_AVOID_WITH_DATES, PNC_ON_CASE, UPDATE_BEFORE_EVENT
 from casework.services.people import RANGE_REVERSED as DATES_REVERSED
 from tests.api.conftest import Records, db_state, errors, pnc
 
@@ -391,6 +391,40 @@ def test_a_witness_date_range_reversed_is_400(records: Records, client_a: Client
         {"dates_to_avoid": [{"starts_on": "2026-12-03", "ends_on": "2026-12-01"}]},
     )
     assert fields == {"dates_to_avoid": [DATES_REVERSED]}
+
+
+def test_a_witness_with_no_dates_to_avoid_is_added_and_kept_by_other_changes(
+    records: Records, client_a: Client, base: str
+) -> None:
+    created = send(
+        client_a, "post", f"{base}/witnesses/", {"first_names": "Nia", "last_name": "Dale", "no_dates_to_avoid": True}
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["no_dates_to_avoid"] is True
+    witness = Witness.objects.get(public_id=created.json()["id"])
+    assert witness.no_dates_to_avoid is True
+
+    patched = send(client_a, "patch", f"{base}/witnesses/{witness.public_id}/", {"is_key": True})
+    assert patched.json()["no_dates_to_avoid"] is True, "a PATCH without it keeps it"
+    dates_given = send(
+        client_a,
+        "patch",
+        f"{base}/witnesses/{witness.public_id}/",
+        {"no_dates_to_avoid": False, "dates_to_avoid": [{"starts_on": "2026-12-01", "ends_on": "2026-12-03"}]},
+    )
+    assert dates_given.status_code == 200, dates_given.content
+    witness.refresh_from_db()
+    assert witness.no_dates_to_avoid is False
+    last_update = AuditEvent.objects.filter(
+        event_type=AuditEventType.WITNESS_UPDATED, object_id=str(witness.public_id)
+    ).latest("id")
+    assert set(last_update.data["changed"]) == {"dates_to_avoid", "no_dates_to_avoid"}
+
+
+def test_no_dates_to_avoid_while_dates_to_avoid_are_given_is_400(records: Records, client_a: Client, base: str) -> None:
+    assert records.witness.dates_to_avoid.exists()
+    fields = invalid(client_a, "patch", f"{base}/witnesses/{records.witness.public_id}/", {"no_dates_to_avoid": True})
+    assert fields == {"no_dates_to_avoid": [NO_DATES_TO_AVOID_WITH_DATES]}
 
 
 def test_special_measures_need_a_vulnerability(client_a: Client, base: str) -> None:

@@ -38,6 +38,7 @@ EXPECTED_HOME_HEADING = {
 
 SIGN_IN_PATH = "/accounts/sign-in/"
 
+
 # Known app gap (reported, not fixed here): seed_demo reports the administrator's organisation as
 # "Casebridge service", but the administrator has no organisation and base.html's signed-in bar
 # shows an organisation only when the user has one.

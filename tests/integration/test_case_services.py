@@ -16,6 +16,7 @@ from casework.identifiers import pnc_check_letter
 from casework.models import Case, OffenceCode
 from casework.selectors import CaseFilters, case_search_visible_to, case_timeline
 from casework.services.cases import URN_OTHER_FORCE, URN_TAKEN
+from casework.services.people import NO_DATES_TO_AVOID_WITH_DATES
 from casework.workflow import Mover
 from tests.factories.accounts import ForceFactory, UnitFactory, UserFactory
 
@@ -458,6 +459,34 @@ def test_special_measures_need_a_vulnerable_or_intimidated_witness(case: Case, o
         by=officer_a,
     )
     assert witness.dates_to_avoid.get().reason == "Holiday"
+
+
+def test_a_witness_cannot_have_no_dates_to_avoid_while_dates_to_avoid_are_given(case: Case, officer_a: User) -> None:
+    holiday = [(date(2026, 8, 1), date(2026, 8, 14), "Holiday")]
+    with pytest.raises(ValidationError) as exc:
+        s.witness_add(
+            case=case,
+            details=s.WitnessDetails("Ali", "Khan", dates_to_avoid=holiday, no_dates_to_avoid=True),
+            by=officer_a,
+        )
+    assert errors_of(exc) == {"no_dates_to_avoid": [NO_DATES_TO_AVOID_WITH_DATES]}
+    assert not case.witnesses.exists()
+
+    witness = s.witness_add(case=case, details=s.WitnessDetails("Ali", "Khan", no_dates_to_avoid=True), by=officer_a)
+    witness.refresh_from_db()
+    assert witness.no_dates_to_avoid is True
+    with pytest.raises(ValidationError):
+        s.witness_update(
+            witness=witness,
+            details=s.WitnessDetails("Ali", "Khan", dates_to_avoid=holiday, no_dates_to_avoid=True),
+            by=officer_a,
+        )
+    s.witness_update(witness=witness, details=s.WitnessDetails("Ali", "Khan", dates_to_avoid=holiday), by=officer_a)
+    witness.refresh_from_db()
+    assert witness.no_dates_to_avoid is False
+    assert witness.dates_to_avoid.count() == 1
+    changed = AuditEvent.objects.get(event_type=AuditEventType.WITNESS_UPDATED).data["changed"]
+    assert set(changed) == {"dates_to_avoid", "no_dates_to_avoid"}
 
 
 def test_the_cps_lawyer_of_a_sent_case_may_list_a_hearing_but_not_edit_people(

@@ -39,6 +39,7 @@ from casework.services.custody import (
 )
 from casework.services.people import (
     NAME_REQUIRED,
+    NO_DATES_TO_AVOID_WITH_DATES,
     PNC_ON_CASE,
     RANGE_REVERSED,
     SPECIAL_MEASURES_NEED_CATEGORY,
@@ -340,6 +341,31 @@ def test_a_witness_is_added_with_three_ranges_of_dates_to_avoid(built: BuiltCase
     body = page(client_a.get(people(built)))
     assert "Key witness" in body
     assert "Holiday 2" in body
+
+
+def test_the_witness_form_records_that_a_witness_has_no_dates_to_avoid(built: BuiltCase, client_a: Client) -> None:
+    body = page(client_a.get(url(built, "witnesses/new/")))
+    assert 'name="no_dates_to_avoid"' in body
+    assert "The witness has no dates to avoid" in body
+    assert client_a.post(url(built, "witnesses/new/"), witness(no_dates_to_avoid="on")).status_code == 302
+    added = Witness.objects.get(last_name="Hall")
+    assert added.no_dates_to_avoid is True
+
+    path = url(built, f"witnesses/{added.public_id}/change/")
+    assert re.search(r'name="no_dates_to_avoid"[^>]*checked', page(client_a.get(path)))
+    assert client_a.post(path, witness()).status_code == 302, "unticking the box takes the answer back"
+    added.refresh_from_db()
+    assert added.no_dates_to_avoid is False
+
+
+def test_no_dates_to_avoid_is_refused_alongside_dates_to_avoid(built: BuiltCase, client_a: Client) -> None:
+    start = TODAY() + timedelta(days=30)
+    data = witness(
+        no_dates_to_avoid="on",
+        **date_parts("avoid_1_from", start),
+        **date_parts("avoid_1_to", start + timedelta(days=2)),
+    )
+    assert_refused(client_a, url(built, "witnesses/new/"), data, NO_DATES_TO_AVOID_WITH_DATES, "id_no_dates_to_avoid")
 
 
 def test_changing_a_witness_keeps_every_range_it_already_has(built: BuiltCase, client_a: Client) -> None:
