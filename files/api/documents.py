@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 
 from casework.api.common import acting_user, audit_viewed, ensure_allowed, validated, visible_case
 from casework.api.serializers import ChoiceLabelField, UserRefOutput
-from casework.models import Case
+from casework.models import Case, Suspect, Witness
 from config.api_docs import ERROR_RESPONSES, ErrorSerializer
 from config.api_errors import error_body
 
@@ -39,6 +39,7 @@ from .. import services
 from ..choices import DocumentKind, RedactionStatus, ScanStatus, Sensitivity
 from ..models import Document, DocumentVersion
 from ..selectors import can_see_sensitive, document_get_for, document_list_for
+from ..services.documents import SUSPECT_NOT_ON_CASE, WITNESS_NOT_ON_CASE
 from ..uploads import NO_FILE
 from ..views.documents import download_response
 
@@ -84,6 +85,10 @@ class DocumentOutput(serializers.Serializer):  # type: ignore[type-arg]
     redaction_status_label = ChoiceLabelField(RedactionStatus, source="redaction_status")
     redaction_confirmed_by = UserRefOutput(allow_null=True)
     redaction_confirmed_at = serializers.DateTimeField(allow_null=True)
+    witness = serializers.UUIDField(
+        source="witness.public_id", allow_null=True, help_text="The witness whose statement or form it is."
+    )
+    suspect = serializers.UUIDField(source="suspect.public_id", allow_null=True, help_text="The suspect it is about.")
     created_by = UserRefOutput()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -110,8 +115,10 @@ class DocumentDetailOutput(DocumentOutput):
 
 
 def _documents(request: Request, case: Case) -> QuerySet[Document]:
-    return document_list_for(user=acting_user(request), case=case).prefetch_related(
-        "versions__uploaded_by", "created_by", "redaction_confirmed_by"
+    return (
+        document_list_for(user=acting_user(request), case=case)
+        .select_related("witness", "suspect")
+        .prefetch_related("versions__uploaded_by", "created_by", "redaction_confirmed_by")
     )
 
 
@@ -147,6 +154,16 @@ class DocumentUploadInput(serializers.Serializer):  # type: ignore[type-arg]
         default=RedactionStatus.NOT_REQUIRED,
         help_text="`redacted` records you as confirming the redaction.",
     )
+    witness = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Id of the case's witness whose statement or form it is (such as their MG11 or MG2).",
+    )
+    suspect = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Id of the case's suspect it is about (such as their PNC print, MG4 or MG7).",
+    )
     file = _file_field()
 
     class Meta:
@@ -172,6 +189,24 @@ class DocumentUpdateInput(serializers.Serializer):  # type: ignore[type-arg]
 
     class Meta:
         ref_name = "DocumentUpdate"
+
+
+def _people(data: dict[str, Any]) -> tuple[Witness | None, Suspect | None]:
+    """The witness and suspect named by public id. An unknown id gets the same message as a person
+    of another case (which the service refuses), so ids cannot be probed."""
+    errors: dict[str, list[str]] = {}
+    witness = suspect = None
+    if data.get("witness") is not None:
+        witness = Witness.objects.filter(public_id=data["witness"]).first()
+        if witness is None:
+            errors["witness"] = [WITNESS_NOT_ON_CASE]
+    if data.get("suspect") is not None:
+        suspect = Suspect.objects.filter(public_id=data["suspect"]).first()
+        if suspect is None:
+            errors["suspect"] = [SUSPECT_NOT_ON_CASE]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return witness, suspect
 
 
 # -- views -----------------------------------------------------------------------------------------
@@ -200,11 +235,14 @@ class DocumentListApi(APIView):
         case = visible_case(request, case_id)
         ensure_allowed(request, "files.upload_document", case)
         data = validated(DocumentUploadInput, request.data)
+        witness, suspect = _people(data)
         details = services.DocumentDetails(
             kind=data["kind"],
             title=data.get("title", ""),
             sensitivity=data["sensitivity"],
             redaction_status=data["redaction_status"],
+            witness=witness,
+            suspect=suspect,
         )
         (document,) = services.document_upload(
             case=case, details=details, files=[data["file"]], by=acting_user(request)

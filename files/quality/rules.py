@@ -592,7 +592,7 @@ def check_points_mapped(ix: Index) -> Iterator[Hit]:
                 f"No points to prove are recorded for {ix.offence_label(offence)}.",
                 "On the MG5, add each point the prosecution must prove for this offence and link the "
                 "evidence that proves it.",
-                Link("offence", offence.id),
+                Link("case_summary"),
             )
             continue
         for point in points:

@@ -33,7 +33,7 @@ from pypdf.errors import PyPdfError
 from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from accounts.models import AuditEvent, User
-from casework.models import Case
+from casework.models import Case, Suspect, Witness
 from casework.selectors import CASE_NOT_FOUND
 from casework.services._common import NOT_ALLOWED, lock_case, notify_case_changed, refresh_search, require_perm
 
@@ -53,6 +53,8 @@ KIND_REQUIRED = "Select what kind of material this is"
 TITLE_TOO_LONG = f"The title must be {TITLE_MAX_LENGTH} characters or fewer"
 SENSITIVITY_UNKNOWN = "Select whether the material is sensitive"
 REDACTION_UNKNOWN = "Select the redaction status"
+WITNESS_NOT_ON_CASE = "Choose a witness on this case"
+SUSPECT_NOT_ON_CASE = "Choose a suspect on this case"
 TOO_MANY_FILES = f"Upload up to {MAX_FILES_PER_UPLOAD} files at a time"
 SENSITIVE_NOT_ALLOWED = "Only the disclosure officer, a police supervisor or the CPS can mark material as sensitive."
 SENSITIVITY_CHANGE_NOT_ALLOWED = (
@@ -72,6 +74,10 @@ class DocumentDetails:
     title: str = ""
     sensitivity: str = Sensitivity.NORMAL
     redaction_status: str = RedactionStatus.NOT_REQUIRED
+    witness: Witness | None = None
+    """Whose statement or form it is (such as their MG11 or MG2); must be a witness of the case."""
+    suspect: Suspect | None = None
+    """The suspect it is about (such as their PNC print, MG7 or MG4); must be a suspect of the case."""
 
 
 class VersionNotDownloadable(Exception):
@@ -175,6 +181,16 @@ def _check_upload_permissions(case: Case, details: DocumentDetails, by: User) ->
         require_perm(by, "files.confirm_redaction", case)
 
 
+def _people_data(details: DocumentDetails) -> dict[str, str]:
+    """Who the material is linked to, for the audit event: public ids only, never a name."""
+    data: dict[str, str] = {}
+    if details.witness is not None:
+        data["witness"] = str(details.witness.public_id)
+    if details.suspect is not None:
+        data["suspect"] = str(details.suspect.public_id)
+    return data
+
+
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -198,6 +214,10 @@ def document_upload(
         errors["sensitivity"] = [SENSITIVITY_UNKNOWN]
     if details.redaction_status not in RedactionStatus.values:
         errors["redaction_status"] = [REDACTION_UNKNOWN]
+    if details.witness is not None and details.witness.case_id != case.pk:
+        errors["witness"] = [WITNESS_NOT_ON_CASE]
+    if details.suspect is not None and details.suspect.case_id != case.pk:
+        errors["suspect"] = [SUSPECT_NOT_ON_CASE]
     if not files:
         errors["file"] = [NO_FILE]
     elif len(files) > MAX_FILES_PER_UPLOAD:
@@ -219,6 +239,8 @@ def document_upload(
                 redaction_status=details.redaction_status,
                 redaction_confirmed_by=by if redacted else None,
                 redaction_confirmed_at=now if redacted else None,
+                witness=details.witness,
+                suspect=details.suspect,
                 created_by=by,
             )
             version = _store_version(document, 1, upload, by, stored)
@@ -228,7 +250,12 @@ def document_upload(
                 obj=document,
                 case_id=case.public_id,
                 summary=f"{document.get_kind_display()} uploaded: {document.title}",
-                data={**_version_data(version), "kind": document.kind, "sensitivity": document.sensitivity},
+                data={
+                    **_version_data(version),
+                    "kind": document.kind,
+                    "sensitivity": document.sensitivity,
+                    **_people_data(details),
+                },
             )
             if redacted:
                 _audit_document(
@@ -533,6 +560,8 @@ __all__ = [
     "NOT_ALLOWED",
     "QUARANTINED_FAILED",
     "QUARANTINED_INFECTED",
+    "SUSPECT_NOT_ON_CASE",
+    "WITNESS_NOT_ON_CASE",
     "DocumentDetails",
     "VersionNotDownloadable",
     "document_update",

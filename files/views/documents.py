@@ -22,7 +22,7 @@ from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from accounts.models import User
 from casework.forms import GovukRadios
-from casework.models import Case
+from casework.models import Case, Suspect, Witness
 from casework.selectors import case_get_visible_to
 from casework.views._common import apply_service_errors, case_context, current_user, require_perm
 
@@ -30,7 +30,13 @@ from .. import services
 from ..choices import DocumentKind, RedactionStatus, ScanStatus, Sensitivity
 from ..models import Document, DocumentVersion
 from ..selectors import can_see_sensitive, document_get_for, document_list_for
-from ..services.documents import KIND_REQUIRED, TITLE_MAX_LENGTH, TITLE_TOO_LONG
+from ..services.documents import (
+    KIND_REQUIRED,
+    SUSPECT_NOT_ON_CASE,
+    TITLE_MAX_LENGTH,
+    TITLE_TOO_LONG,
+    WITNESS_NOT_ON_CASE,
+)
 from ..uploads import NO_FILE, describe_allowed, format_size, max_upload_bytes
 
 # GOV.UK tag colours; every tag carries its status in words too.
@@ -62,6 +68,7 @@ KIND_CHOICES: list[Any] = [
     ("Reports and records", [(k.value, k.label) for k in _REPORTS]),
     ("Other", [(DocumentKind.OTHER.value, DocumentKind.OTHER.label)]),
 ]
+NOT_ABOUT_ONE_PERSON = "Not about one person"
 REDACTION_CHOICES = [
     (RedactionStatus.NOT_REQUIRED.value, "Not required"),
     (RedactionStatus.REQUIRED.value, "Redaction required"),
@@ -113,10 +120,34 @@ class DocumentUploadForm(forms.Form):
         Sensitivity.NORMAL,
     )
     redaction_status = _radios(REDACTION_CHOICES, "Does it need redacting?", RedactionStatus.NOT_REQUIRED)
+    witness = forms.ModelChoiceField(
+        label="Whose statement or form is it? (witness)",
+        queryset=Witness.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        empty_label=NOT_ABOUT_ONE_PERSON,
+        help_text="For a witness's statement (MG11) or their MG2, choose the witness",
+    )
+    suspect = forms.ModelChoiceField(
+        label="Which suspect is it about?",
+        queryset=Suspect.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        empty_label=NOT_ABOUT_ONE_PERSON,
+        help_text="For a suspect's PNC print, MG4 or MG7, choose the suspect",
+    )
     file = UploadField(label="Files", multiple=True)
 
-    def __init__(self, *args: Any, can_mark_sensitive: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, can_mark_sensitive: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        witness_field = self.fields["witness"]
+        suspect_field = self.fields["suspect"]
+        assert isinstance(witness_field, forms.ModelChoiceField)
+        assert isinstance(suspect_field, forms.ModelChoiceField)
+        witness_field.queryset = Witness.objects.filter(case=case)
+        suspect_field.queryset = Suspect.objects.filter(case=case)
+        witness_field.error_messages["invalid_choice"] = WITNESS_NOT_ON_CASE
+        suspect_field.error_messages["invalid_choice"] = SUSPECT_NOT_ON_CASE
         self.fields["kind"].error_messages["required"] = KIND_REQUIRED
         self.fields["title"].error_messages["max_length"] = TITLE_TOO_LONG
         limit = format_size(max_upload_bytes())
@@ -175,6 +206,7 @@ def _material_sections(case: Case) -> list[dict[str, str]]:
         ("files:exhibit-list", "Exhibits"),
         ("files:unused-list", "Unused material (MG6C and MG6D)"),
         ("files:case-summary", "MG5 case summary"),
+        ("files:submission-list", "Files for the CPS"),
     ):
         try:
             sections.append({"url": reverse(name, args=[case.public_id]), "label": label})
@@ -228,10 +260,14 @@ def document_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_get_visible_to(user=user, public_id=case_id)
     require_perm(user, "files.upload_document", case)
     posting = request.method == "POST"
+    # A readiness finding's "Upload it" link names the kind of material that is missing.
+    kind = request.GET.get("kind", "")
     form = DocumentUploadForm(
         request.POST if posting else None,
         request.FILES if posting else None,
+        case=case,
         can_mark_sensitive=can_see_sensitive(user, case),
+        initial={"kind": kind} if not posting and kind in DocumentKind.values else None,
     )
     if posting and form.is_valid():
         data = form.cleaned_data
@@ -240,6 +276,8 @@ def document_upload(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             title=data["title"],
             sensitivity=data.get("sensitivity") or Sensitivity.NORMAL,
             redaction_status=data["redaction_status"],
+            witness=data.get("witness"),
+            suspect=data.get("suspect"),
         )
         try:
             documents = services.document_upload(case=case, details=details, files=data["file"], by=user)

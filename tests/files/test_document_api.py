@@ -26,8 +26,11 @@ from files.services.documents import (
     QUARANTINED_INFECTED,
     SENSITIVE_NOT_ALLOWED,
     SENSITIVITY_CHANGE_NOT_ALLOWED,
+    SUSPECT_NOT_ON_CASE,
+    WITNESS_NOT_ON_CASE,
 )
 from files.uploads import EMPTY, EXECUTABLE, NO_FILE, PDF_ENCRYPTED, PDF_MALFORMED
+from tests.factories.casework import SuspectFactory, WitnessFactory
 from tests.files.conftest import UploadFn, fixture_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +186,51 @@ def test_upload(as_user: ClientFor, case_a: Case, officer_a: User, media_root: P
     assert version["download_url"] is None
     assert version["mime_type"] == "application/pdf"
     assert len(stored_files(media_root)) == 1
+
+
+def test_upload_linked_to_a_witness_and_suspect(as_user: ClientFor, case_a: Case, officer_a: User) -> None:
+    witness = WitnessFactory(case=case_a)
+    suspect = SuspectFactory(case=case_a)
+    client = as_user(officer_a)
+    response = _upload(
+        client, case_a, witness=str(witness.public_id), suspect=str(suspect.public_id), file=upload("statement.pdf")
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["witness"], body["suspect"]) == (str(witness.public_id), str(suspect.public_id))
+    document = Document.objects.get()
+    assert (document.witness, document.suspect) == (witness, suspect)
+    listed = client.get(_base(case_a)).json()
+    assert [(d["witness"], d["suspect"]) for d in listed] == [(str(witness.public_id), str(suspect.public_id))]
+
+
+def test_upload_about_nobody(as_user: ClientFor, case_a: Case, officer_a: User) -> None:
+    response = _upload(as_user(officer_a), case_a, witness="", file=upload("statement.pdf"))
+    assert response.status_code == 201, response.content
+    assert (response.json()["witness"], response.json()["suspect"]) == (None, None)
+
+
+@pytest.mark.parametrize("whose", ["unknown", "other_case"])
+def test_upload_naming_a_person_not_on_the_case_is_a_400(
+    as_user: ClientFor, case_a: Case, officer_a: User, media_root: Path, whose: str
+) -> None:
+    if whose == "unknown":
+        witness_id, suspect_id = uuid.uuid4(), uuid.uuid4()
+    else:  # found, then refused by the service
+        witness_id, suspect_id = WitnessFactory().public_id, SuspectFactory().public_id
+    response = _upload(
+        as_user(officer_a), case_a, witness=str(witness_id), suspect=str(suspect_id), file=upload("statement.pdf")
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"witness": [WITNESS_NOT_ON_CASE], "suspect": [SUSPECT_NOT_ON_CASE]}
+    assert not Document.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_upload_with_a_malformed_person_id_is_a_400(as_user: ClientFor, case_a: Case, officer_a: User) -> None:
+    response = _upload(as_user(officer_a), case_a, witness="not-a-uuid", file=upload("statement.pdf"))
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"witness"}
 
 
 def test_upload_must_be_multipart(as_user: ClientFor, case_a: Case, officer_a: User) -> None:

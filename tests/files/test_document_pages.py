@@ -21,6 +21,7 @@ from files.choices import DocumentKind, RedactionStatus, ScanStatus, Sensitivity
 from files.models import Document, DocumentVersion
 from files.services.documents import AWAITING_SCAN, KIND_REQUIRED, QUARANTINED_INFECTED
 from files.uploads import EMPTY, EXECUTABLE, NO_FILE, PDF_ENCRYPTED, PDF_MALFORMED
+from tests.factories.casework import SuspectFactory, WitnessFactory
 from tests.files.conftest import UploadFn, fixture_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,12 @@ def test_material_tab_groups_documents_by_kind_with_their_status_in_words(
     assert (viewed.actor, viewed.data) == (officer_a, {"part": "material"})
 
 
+def test_material_tab_links_to_the_files_for_the_cps(as_user: ClientFor, case_a: Case, officer_a: User) -> None:
+    html = as_user(officer_a).get(reverse("files:material", args=[case_a.public_id])).content.decode()
+    url = reverse("files:submission-list", args=[case_a.public_id])
+    assert re.search(rf'<a[^>]*href="{re.escape(url)}"[^>]*>\s*Files for the CPS\s*<', html)
+
+
 def test_material_tab_with_no_documents(as_user: ClientFor, case_a: Case, officer_a: User) -> None:
     html = as_user(officer_a).get(reverse("files:material", args=[case_a.public_id])).content.decode()
     assert "No documents have been uploaded to this case." in html
@@ -152,6 +159,66 @@ def test_upload_form_offers_several_files_and_sensitivity_only_to_those_who_see_
     assert 'enctype="multipart/form-data"' in html
     assert 'name="sensitivity"' not in html
     assert 'name="sensitivity"' in as_user(disclosure_a).get(url).content.decode()
+
+
+def test_the_upload_form_starts_with_the_kind_a_finding_links_with(
+    as_user: ClientFor, case_a: Case, officer_a: User
+) -> None:
+    url = reverse("files:document-upload", args=[case_a.public_id])
+    client = as_user(officer_a)
+    html = client.get(f"{url}?kind={DocumentKind.PNC_PRINT.value}").content.decode()
+    assert re.search(rf'<option value="{DocumentKind.PNC_PRINT.value}" selected>', html)
+    for ignored in ("mg99", ""):
+        response = client.get(f"{url}?kind={ignored}")
+        assert response.status_code == 200
+        select = response.content.decode().split('name="kind"', 1)[1].split("</select>", 1)[0]
+        assert re.findall(r'<option value="([^"]*)" selected>', select) == [""]
+
+
+def test_the_upload_form_offers_the_case_witnesses_and_suspects(
+    as_user: ClientFor, case_a: Case, officer_a: User
+) -> None:
+    witness = WitnessFactory(case=case_a, first_names="Alan", last_name="Brown")
+    suspect = SuspectFactory(case=case_a, first_names="Sam", last_name="Jones")
+    other = WitnessFactory(first_names="Other", last_name="Case")
+    html = as_user(officer_a).get(reverse("files:document-upload", args=[case_a.public_id])).content.decode()
+    assert "Whose statement or form is it? (witness)" in html
+    assert "Which suspect is it about?" in html
+    assert html.count('<option value="" selected>Not about one person</option>') == 2
+    assert f'<option value="{witness.public_id}">Alan BROWN</option>' in html
+    assert f'<option value="{suspect.public_id}">Sam JONES</option>' in html
+    assert str(other.public_id) not in html
+
+
+def test_uploading_linked_to_a_witness_and_suspect(as_user: ClientFor, case_a: Case, officer_a: User) -> None:
+    witness = WitnessFactory(case=case_a, first_names="Alan", last_name="Brown")
+    suspect = SuspectFactory(case=case_a, first_names="Sam", last_name="Jones")
+    client = as_user(officer_a)
+    response = client.post(
+        reverse("files:document-upload", args=[case_a.public_id]),
+        {
+            "kind": DocumentKind.MG11,
+            "title": "Statement",
+            "redaction_status": RedactionStatus.NOT_REQUIRED,
+            "witness": str(witness.public_id),
+            "suspect": str(suspect.public_id),
+            "file": upload("statement.pdf"),
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.witness, document.suspect) == (witness, suspect)
+    html = client.get(response["Location"]).content.decode()
+    people = html.split('data-testid="document-people">', 1)[1].split("</dd>", 1)[0]
+    assert people == "Witness: Alan BROWN<br>Suspect: Sam JONES"
+
+
+def test_a_document_about_nobody_says_so(
+    as_user: ClientFor, clean_document: Document, case_a: Case, officer_a: User
+) -> None:
+    url = reverse("files:document-detail", args=[case_a.public_id, clean_document.public_id])
+    html = as_user(officer_a).get(url).content.decode()
+    assert 'data-testid="document-people">Not about one person</dd>' in html
 
 
 def test_uploading_several_files(as_user: ClientFor, case_a: Case, officer_a: User, media_root: Path) -> None:

@@ -31,12 +31,15 @@ from files.services.documents import (
     QUARANTINED_INFECTED,
     SENSITIVE_NOT_ALLOWED,
     SENSITIVITY_CHANGE_NOT_ALLOWED,
+    SUSPECT_NOT_ON_CASE,
     TOO_MANY_FILES,
+    WITNESS_NOT_ON_CASE,
     DocumentDetails,
     enqueue_scan,
 )
 from files.tasks import SCAN_MAX_RETRIES, extract_document_text, scan_document_version
 from files.uploads import EMPTY, EXECUTABLE, NO_FILE, PDF_ENCRYPTED, PDF_MALFORMED, TOO_LARGE, WRONG_TYPE
+from tests.factories.casework import SuspectFactory, WitnessFactory
 from tests.files.conftest import EICAR, UploadFn, eicar, fixture_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +279,39 @@ def test_uploading_as_redacted_records_who_confirmed_it(case_a: Case, officer_a:
     assert document.redaction_confirmed_by == officer_a
     assert document.redaction_confirmed_at is not None
     assert AuditEvent.objects.filter(event_type=AuditEventType.REDACTION_CONFIRMED, actor=officer_a).count() == 1
+
+
+def test_upload_links_the_witness_and_suspect_and_audits_their_ids(case_a: Case, officer_a: User) -> None:
+    witness = WitnessFactory(case=case_a)
+    suspect = SuspectFactory(case=case_a)
+    details = DocumentDetails(kind=DocumentKind.MG11, title="Statement", witness=witness, suspect=suspect)
+    (document,) = services.document_upload(case=case_a, details=details, files=[upload("statement.pdf")], by=officer_a)
+    document.refresh_from_db()
+    assert (document.witness, document.suspect) == (witness, suspect)
+    event = AuditEvent.objects.get(event_type=AuditEventType.DOCUMENT_UPLOADED)
+    assert (event.data["witness"], event.data["suspect"]) == (str(witness.public_id), str(suspect.public_id))
+
+
+def test_upload_without_people_links_nobody(case_a: Case, officer_a: User) -> None:
+    (document,) = services.document_upload(
+        case=case_a, details=STATEMENT, files=[upload("statement.pdf")], by=officer_a
+    )
+    document.refresh_from_db()
+    assert (document.witness, document.suspect) == (None, None)
+    event = AuditEvent.objects.get(event_type=AuditEventType.DOCUMENT_UPLOADED)
+    assert not {"witness", "suspect"} & set(event.data)
+
+
+def test_a_witness_or_suspect_of_another_case_is_refused_and_nothing_stored(
+    case_a: Case, officer_a: User, media_root: Path
+) -> None:
+    before = _state()
+    details = DocumentDetails(kind=DocumentKind.MG11, witness=WitnessFactory(), suspect=SuspectFactory())
+    with pytest.raises(ValidationError) as refused:
+        services.document_upload(case=case_a, details=details, files=[upload("statement.pdf")], by=officer_a)
+    assert refused.value.message_dict == {"witness": [WITNESS_NOT_ON_CASE], "suspect": [SUSPECT_NOT_ON_CASE]}
+    assert _state() == before
+    assert stored_files(media_root) == []
 
 
 # -- versions --------------------------------------------------------------------------------------
@@ -531,7 +567,6 @@ def test_sensitive_material_is_not_found_for_those_who_may_not_see_it(
         services.version_open_for_download(version=version, by=officer_a)
     with pytest.raises(Http404):
         services.document_version_add(document=sensitive_document, file=upload("statement.pdf"), by=officer_a)
-
 
 
 def test_the_timeline_hides_sensitive_material_from_those_who_may_not_see_it(
