@@ -126,6 +126,30 @@ def demo_password() -> tuple[str, str]:
     return private_file(VAR / "demo_password", made), "stored in var/demo_password"
 
 
+CLAMD = Path("/usr/sbin/clamd")
+
+
+def configure_scanner(started: Started) -> str:
+    """Uploads stay quarantined until ClamAV says they are clean. Use the clamd the environment names;
+    else, where Debian's clamd is installed, start one for the demo with the repository's test
+    signature (it only knows the EICAR test string: a demo, never a real scanner); else say so."""
+    if os.environ.get("CLAMAV_SOCKET") or os.environ.get("CLAMAV_HOST"):
+        return "ClamAV from the environment"
+    if not CLAMD.exists():
+        return "none (apt-get install clamav-daemon): uploads will stay quarantined"
+    folder = VAR / "clamav"
+    folder.mkdir(exist_ok=True)
+    socket_path = folder / "clamd.sock"
+    conf = folder / "clamd.conf"
+    conf.write_text(
+        f"LocalSocket {socket_path}\nDatabaseDirectory {ROOT / 'files' / 'clamav'}\nForeground yes\n"
+        "LogSyslog no\nLogFile /dev/null\nStreamMaxLength 250M\n"
+    )
+    started.children.append(spawn("clamd", str(CLAMD), "--config-file", str(conf)))
+    os.environ["CLAMAV_SOCKET"] = str(socket_path)
+    return "demo clamd with the test signature only (EICAR) in var/clamav"
+
+
 def configure_broker() -> str:
     if os.environ.get("CELERY_BROKER_URL"):
         return "CELERY_BROKER_URL from the environment"
@@ -240,6 +264,7 @@ def run(started: Started) -> None:
         os.environ["DATABASE_URL"] = start_embedded_postgres(started.pgdata)
         db = "embedded PostgreSQL in var/pgdata (kept between runs)"
     broker = configure_broker()
+    scanner = configure_scanner(started)
     if not (os.environ.get("DJANGO_SECRET_KEY") or os.environ.get("DJANGO_SECRET_KEY_FILE")):
         private_file(VAR / "secret_key", secrets.token_urlsafe(50))
         os.environ["DJANGO_SECRET_KEY_FILE"] = str(VAR / "secret_key")
@@ -267,7 +292,12 @@ def run(started: Started) -> None:
     for _ in range(6):  # let the Celery start-up banners through first, so ours is printed last
         check_alive(started)
         time.sleep(0.5)
-    notes = [f"database: {db}", f"broker:   {broker}", f"password for every demo user: {password} ({source})"]
+    notes = [
+        f"database: {db}",
+        f"broker:   {broker}",
+        f"scanner:  {scanner}",
+        f"password for every demo user: {password} ({source})",
+    ]
     print_banner(f"http://{bind}/", sign_ins, notes)
     while True:
         check_alive(started)
