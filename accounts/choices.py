@@ -97,3 +97,11 @@ class AuditEventType(models.TextChoices):
     FILE_ASSESSED = "file_assessed", "CPS assessed the file"
     FAILURE_RESPONDED = "failure_responded", "Police responded to a file-quality failure"
     DISPUTE_DECIDED = "dispute_decided", "CPS legal manager decided a file-quality dispute"
+    # charging
+    CHARGING_REQUEST_CREATED = "charging_request_created", "Charging request (MG3) started"
+    CHARGING_REQUEST_SUBMITTED = "charging_request_submitted", "Charging request submitted for supervisor review"
+    CHARGING_REQUEST_APPROVED = "charging_request_approved", "Charging request approved and sent to the CPS"
+    CHARGING_REQUEST_RETURNED = "charging_request_returned", "Charging request returned"
+    CHARGING_REQUEST_ACCEPTED = "charging_request_accepted", "Charging request accepted by CPS triage"
+    CHARGING_REQUEST_ALLOCATED = "charging_request_allocated", "Charging request allocated to a lawyer"
+    CHARGING_DECISION_RECORDED = "charging_decision_recorded", "Charging decision recorded"

@@ -145,7 +145,8 @@ class DemoUsers:
 def demo_users(_e2e_db: None, demo_password: str) -> DemoUsers:
     """The demo organisations and users (``manage.py seed_demo --json``), committed for the live server."""
     buf = io.StringIO()
-    call_command("seed_demo", "--password", demo_password, "--json", stdout=buf, stderr=io.StringIO())
+    # "--password=..." in one argument: a generated password may start with "-".
+    call_command("seed_demo", f"--password={demo_password}", "--json", stdout=buf, stderr=io.StringIO())
     return DemoUsers(password=demo_password, users=json.loads(buf.getvalue()))
 
 

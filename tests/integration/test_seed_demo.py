@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def seed(password: str | None = None) -> list[dict[str, str]]:
     password = password or secrets.token_urlsafe(12)
     out = StringIO()
-    call_command("seed_demo", "--password", password, "--json", stdout=out, stderr=StringIO())
+    # "--password=..." in one argument: a generated password may start with "-".
+    call_command("seed_demo", f"--password={password}", "--json", stdout=out, stderr=StringIO())
     return json.loads(out.getvalue())
 
 

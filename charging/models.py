@@ -1,0 +1,111 @@
+"""Charging requests (the MG3 report to a prosecutor) and the charging decisions recorded on them (DG6).
+
+MG3 is the police's request for a charging decision; the police part is kept as structured text so the
+prosecutor reads it in the order of the form. A ``ChargingDecision`` is never changed: a correction is a new
+decision that points at the one it corrects (``corrects``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Organisation
+from casework.models import Case, OffenceAllegation
+
+from .choices import AnticipatedPlea, ChargingCategory, DecisionOutcome, RequestStatus, TestSought
+
+
+class ChargingRequest(models.Model):
+    """A request for a charging decision on one case, with the police part of the MG3."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="charging_requests")
+    submission = models.ForeignKey(
+        "files.FileSubmission", on_delete=models.PROTECT, null=True, blank=True, related_name="charging_requests"
+    )
+    status = models.CharField(max_length=40, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
+    category = models.CharField(max_length=20, choices=ChargingCategory.choices, default=ChargingCategory.GREEN)
+    test_sought = models.CharField(max_length=20, choices=TestSought.choices, default=TestSought.FULL_CODE_TEST)
+    anticipated_plea = models.CharField(max_length=20, choices=AnticipatedPlea.choices, default=AnticipatedPlea.UNKNOWN)
+    venue = models.CharField(max_length=200, blank=True)
+    # The MG3 police part.
+    suspect_status = models.TextField(blank=True)
+    pace_clock = models.TextField("PACE clock", blank=True)
+    bail_status = models.TextField(blank=True)
+    offence_summary = models.TextField(blank=True)
+    proposed_charges = models.TextField(blank=True)
+    defence_account = models.TextField(blank=True)
+    lines_of_inquiry_done = models.TextField(blank=True)
+    lines_not_pursued = models.TextField(blank=True)
+    # [{"what": str, "target_date": "YYYY-MM-DD"}]
+    outstanding_evidence = models.JSONField(default=list, blank=True)
+    victim_witness_needs = models.TextField(blank=True)
+    digital_strategy = models.TextField(blank=True)
+    unused_material_info = models.TextField(blank=True)
+    # Routing.
+    cps_area = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="charging_requests"
+    )
+    to_cps_direct = models.BooleanField(default=False)
+    allocated_lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="allocated_requests"
+    )
+    # Optimistic concurrency: every change bumps it; a service given a stale value refuses.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    received_by_cps_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "cps_area"], name="charging_request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"Charging request {self.public_id} ({self.get_status_display()})"
+
+
+class ChargingDecision(models.Model):
+    """What the allocated lawyer decided. Never updated: a correction is a new row (``corrects``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(ChargingRequest, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=40, choices=DecisionOutcome.choices)
+    reasons = models.TextField()
+    test_applied = models.CharField(max_length=20, choices=TestSought.choices, blank=True)
+    threshold_review_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by")
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reasons=""), name="charging_decision_has_reasons"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.decided_at:%Y-%m-%d})"
+
+
+class DecisionCharge(models.Model):
+    """One charge authorised by a decision to charge."""
+
+    decision = models.ForeignKey(ChargingDecision, on_delete=models.PROTECT, related_name="charges")
+    offence = models.ForeignKey(OffenceAllegation, on_delete=models.PROTECT, related_name="decision_charges")
+    code = models.CharField(max_length=20)
+    wording = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.code
