@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.choices import OrganisationKind, Role
-from accounts.models import Organisation, Unit, User
+from accounts.choices import CourtKind, OrganisationKind, Role
+from accounts.models import Court, Organisation, Unit, User
+from casework.choices import ModeOfTrial
+from casework.models import OffenceCode
 from tests.factories.accounts import TEST_PASSWORD, CpsAreaFactory, ForceFactory, UnitFactory, UserFactory
 
 
@@ -132,3 +134,30 @@ def signed_in(user: User) -> Client:
 def as_user() -> object:
     """``as_user(user)`` gives a test client signed in as that user."""
     return signed_in
+
+
+# Reference rows for case-building tests (a few real CJS codes; the full list loads in its own test).
+@pytest.fixture
+def offence_codes(db: None) -> dict[str, OffenceCode]:
+    rows = [
+        ("CJ88001", "Common assault", "CS", ModeOfTrial.SUMMARY_ONLY, ""),
+        ("CJ88116", "Assault by beating", "CS", ModeOfTrial.SUMMARY_ONLY, ""),
+        ("TH68001", "Theft from a shop", "CE", ModeOfTrial.EITHER_WAY, ""),
+        ("OF61016", "Wounding with intent to do grievous bodily harm", "CI", ModeOfTrial.INDICTABLE_ONLY, "gbh_abh"),
+        ("PH97003", "Harassment without violence", "CS", ModeOfTrial.SUMMARY_ONLY, "harassment_stalking"),
+        ("0101AP001", "Application for an extension", "B7", ModeOfTrial.NOT_CRIMINAL, ""),
+    ]
+    return {
+        code: OffenceCode.objects.create(code=code, title=title, category=cat, mode_of_trial=mode, dg6_group=group)
+        for code, title, cat, mode, group in rows
+    }
+
+
+@pytest.fixture
+def magistrates_court(db: None) -> Court:
+    return Court.objects.create(code="B10AA00", name="Newcastle Magistrates' Court", kind=CourtKind.MAGISTRATES)
+
+
+@pytest.fixture
+def crown_court(db: None) -> Court:
+    return Court.objects.create(code="C10AA00", name="Newcastle Crown Court", kind=CourtKind.CROWN)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.choices import AuditEventType
 from accounts.models import AuditEvent, Organisation, Unit, User
 from casework import services as cs
-from casework.choices import CaseStatus, ModeOfTrial
+from casework.choices import CaseStatus
 from casework.models import Case, OffenceAllegation, OffenceCode
 from casework.selectors import case_timeline
 from charging import services as s
@@ -27,18 +27,6 @@ from files.choices import FileStage, SubmissionStatus
 from files.models import FileSubmission, QualityReport
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def offence_codes(db: None) -> dict[str, OffenceCode]:
-    rows = [
-        ("CJ88001", "Common assault", "CS", ModeOfTrial.SUMMARY_ONLY, ""),
-        ("OF61016", "Wounding with intent to do grievous bodily harm", "CI", ModeOfTrial.INDICTABLE_ONLY, "gbh_abh"),
-    ]
-    return {
-        code: OffenceCode.objects.create(code=code, title=title, category=cat, mode_of_trial=mode, dg6_group=group)
-        for code, title, cat, mode, group in rows
-    }
 
 
 def _case(urn: str, officer: User) -> Case:
