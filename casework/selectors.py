@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
 import rules
@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import F, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import case_scope_for
 from accounts.choices import AuditEventType
@@ -69,10 +70,11 @@ def case_search_visible_to(*, user: User, filters: CaseFilters) -> QuerySet[Case
         cases = cases.filter(officer_in_case__public_id=filters.officer_in_case)
     if filters.unit_code:
         cases = cases.filter(unit__code=filters.unit_code.upper())
+    # Local-day bounds as datetimes, not updated_at__date: a cast of the column cannot use an index.
     if filters.updated_from:
-        cases = cases.filter(updated_at__date__gte=filters.updated_from)
+        cases = cases.filter(updated_at__gte=_start_of_day(filters.updated_from))
     if filters.updated_to:
-        cases = cases.filter(updated_at__date__lte=filters.updated_to)
+        cases = cases.filter(updated_at__lt=_start_of_day(filters.updated_to + timedelta(days=1)))
     text = filters.query.strip()
     if text:
         try:
@@ -90,6 +92,10 @@ def case_search_visible_to(*, user: User, filters: CaseFilters) -> QuerySet[Case
             ).order_by("-rank", "-id")
             return cases
     return cases.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def case_get_visible_to(*, user: User, public_id: uuid.UUID | str) -> Case:

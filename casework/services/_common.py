@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from ..choices import CaseFlag, EnhancedRights
 from ..models import Case
 
 NOT_ALLOWED = "You are not allowed to do this on this case."
@@ -43,6 +44,24 @@ def lock_case(case: Case) -> Case:
 # quality checks re-run for draft files). Registered by those apps in AppConfig.ready(); casework
 # itself depends on none of them.
 CASE_CHANGED_HOOKS: list[Callable[[Case], None]] = []
+
+
+def derived_flags(case: Case) -> set[str]:
+    """Flags the facts already say: a suspect under 18 makes it a youth case, a victim with enhanced
+    rights as vulnerable or intimidated a vulnerable-victim case. They cannot be unticked by hand."""
+    flags: set[str] = set()
+    if any(suspect.is_youth for suspect in case.suspects.all()):
+        flags.add(CaseFlag.YOUTH)
+    if case.victims.filter(enhanced_rights__contains=[EnhancedRights.VULNERABLE_OR_INTIMIDATED]).exists():
+        flags.add(CaseFlag.VULNERABLE_VICTIM)
+    return flags
+
+
+def sync_derived_flags(case: Case) -> None:
+    missing = derived_flags(case) - set(case.flags)
+    if missing:
+        case.flags = sorted({*case.flags, *missing})
+        case.save(update_fields=["flags", "updated_at"])
 
 
 def notify_case_changed(case: Case) -> None:

@@ -19,7 +19,7 @@ from ..identifiers import IdentifierError, UrnFormat, parse_urn
 from ..models import Case
 from ..models import UrnFormat as UrnFormatRow
 from ..workflow import Mover, TransitionError, check_transition
-from ._common import lock_case, not_in_future, raise_if, refresh_search, require_perm
+from ._common import derived_flags, lock_case, not_in_future, raise_if, refresh_search, require_perm
 
 URN_TAKEN = "A case with this URN already exists. Search for it instead of creating it again."
 URN_OTHER_FORCE = "This URN belongs to force {code}; you can only create cases for {force}."
@@ -144,7 +144,7 @@ def case_update(*, case: Case, details: CaseDetails, by: User) -> Case:
     raise_if(errors)
     before = _snapshot(case)
     case.summary = details.summary.strip()
-    case.flags = sorted(set(details.flags) | ({CaseFlag.YOUTH} if _has_youth_suspect(case) else set()))
+    case.flags = sorted(set(details.flags) | derived_flags(case))
     case.officer_in_case = details.officer_in_case
     case.supervisor = details.supervisor
     case.reported_on = details.reported_on
@@ -164,10 +164,6 @@ def case_update(*, case: Case, details: CaseDetails, by: User) -> Case:
             data=changed,
         )
     return case
-
-
-def _has_youth_suspect(case: Case) -> bool:
-    return any(s.is_youth for s in case.suspects.all())
 
 
 @transaction.atomic

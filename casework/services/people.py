@@ -14,7 +14,6 @@ from accounts.choices import AuditEventType
 from accounts.models import User
 
 from ..choices import (
-    CaseFlag,
     ContactPreference,
     EnhancedRights,
     SpecialMeasure,
@@ -25,7 +24,7 @@ from ..choices import (
 )
 from ..identifiers import IdentifierError, normalise_asn, normalise_pnc_id
 from ..models import Case, Suspect, Victim, VictimUpdate, Witness, WitnessUnavailability
-from ._common import lock_case, not_in_future, raise_if, refresh_search, require_perm
+from ._common import lock_case, not_in_future, raise_if, refresh_search, require_perm, sync_derived_flags
 
 NAME_REQUIRED = "Enter the {part}"
 PNC_ON_CASE = "This PNC ID is already recorded for another suspect on this case."
@@ -53,14 +52,6 @@ def _choices(errors: dict[str, str], name: str, values: list[str], allowed: list
     unknown = set(values) - set(allowed)
     if unknown:
         errors[name] = f"Unknown choice: {', '.join(sorted(unknown))}"
-
-
-def _sync_youth_flag(case: Case) -> None:
-    youth = any(s.is_youth for s in case.suspects.all())
-    flags = set(case.flags)
-    if youth and CaseFlag.YOUTH not in flags:
-        case.flags = sorted(flags | {CaseFlag.YOUTH})
-        case.save(update_fields=["flags", "updated_at"])
 
 
 def _touch(case: Case) -> None:
@@ -127,7 +118,7 @@ def suspect_add(*, case: Case, details: SuspectDetails, by: User) -> Suspect:
     case = lock_case(case)
     clean = _clean_suspect(case, details, None)
     suspect = Suspect.objects.create(case=case, **asdict(clean))
-    _sync_youth_flag(case)
+    sync_derived_flags(case)
     refresh_search(case)
     _touch(case)
     audit_record(
@@ -150,7 +141,7 @@ def suspect_update(*, suspect: Suspect, details: SuspectDetails, by: User) -> Su
     for key, value in asdict(clean).items():
         setattr(suspect, key, value)
     suspect.save()
-    _sync_youth_flag(case)
+    sync_derived_flags(case)
     refresh_search(case)
     _touch(case)
     if changed:
@@ -197,13 +188,6 @@ def _clean_victim(details: VictimDetails) -> None:
     raise_if(errors)
 
 
-def _sync_vulnerable_flag(case: Case) -> None:
-    vulnerable = case.victims.filter(enhanced_rights__contains=[EnhancedRights.VULNERABLE_OR_INTIMIDATED]).exists()
-    if vulnerable and CaseFlag.VULNERABLE_VICTIM not in case.flags:
-        case.flags = sorted({*case.flags, CaseFlag.VULNERABLE_VICTIM})
-        case.save(update_fields=["flags", "updated_at"])
-
-
 @transaction.atomic
 def victim_add(*, case: Case, details: VictimDetails, by: User) -> Victim:
     require_perm(by, "casework.change_case", case)
@@ -213,7 +197,7 @@ def victim_add(*, case: Case, details: VictimDetails, by: User) -> Victim:
         case=case,
         **{**asdict(details), "first_names": details.first_names.strip(), "last_name": details.last_name.strip()},
     )
-    _sync_vulnerable_flag(case)
+    sync_derived_flags(case)
     refresh_search(case)
     _touch(case)
     audit_record(
@@ -237,7 +221,7 @@ def victim_update(*, victim: Victim, details: VictimDetails, by: User) -> Victim
     for key, value in values.items():
         setattr(victim, key, value)
     victim.save()
-    _sync_vulnerable_flag(case)
+    sync_derived_flags(case)
     refresh_search(case)
     _touch(case)
     if changed:

@@ -562,3 +562,20 @@ def test_a_superuser_gets_no_case_powers(case: Case, admin_user: User) -> None:
         s.case_create(urn="10/AA/77777/26", details=s.CaseDetails(), by=admin_user)
     with pytest.raises(PermissionDenied):
         s.case_update(case=case, details=s.CaseDetails(summary="x"), by=admin_user)
+
+
+def test_flags_the_facts_give_cannot_be_unticked(case: Case, officer_a: User) -> None:
+    s.victim_add(
+        case=case,
+        details=s.VictimDetails("Sam", "Jones", enhanced_rights=[EnhancedRights.VULNERABLE_OR_INTIMIDATED]),
+        by=officer_a,
+    )
+    s.case_update(case=case, details=s.CaseDetails(summary="x", flags=[], officer_in_case=officer_a), by=officer_a)
+    case.refresh_from_db()
+    assert case.flags == [CaseFlag.VULNERABLE_VICTIM]
+
+
+def test_filtering_by_updated_dates_includes_the_whole_last_day(case: Case, officer_a: User) -> None:
+    today = timezone.localdate()
+    assert search(officer_a, updated_from=today, updated_to=today) == [case.urn]
+    assert search(officer_a, updated_to=today - timedelta(days=1)) == []
