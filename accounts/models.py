@@ -253,3 +253,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """A message to one person about something on a case they work on (a charging decision, an action plan, a
+    return, a resubmission, a delay alert). Shown in the app; emailed by ``accounts.tasks.send_notification_email``
+    once the transaction that raised it commits. ``case_id`` is the case's public id, so the link is scoped by
+    the case views like any other."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=50)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    case_id = models.UUIDField(null=True, blank=True)
+    # Path inside Casebridge (never an absolute URL: the email adds the site's address).
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient_id}"

@@ -117,3 +117,24 @@ class ChargingDecider(models.TextChoices):
 
     POLICE = "police", "Police"
     CPS = "cps", "CPS"
+
+
+class ActionItemStatus(models.TextChoices):
+    """Where one action of an action plan is. The police answer every item before resubmitting (MG3A)."""
+
+    OPEN = "open", "Not answered"
+    DONE = "done", "Done"
+    CANNOT_BE_DONE = "cannot_be_done", "Cannot be done"
+    DISPUTED = "disputed", "Disputed"
+
+
+ANSWERED_STATUSES = frozenset({ActionItemStatus.DONE, ActionItemStatus.CANNOT_BE_DONE, ActionItemStatus.DISPUTED})
+
+
+class ActionItemOwner(models.TextChoices):
+    """Who on the police side owns an action (domain.md 6: CPIA roles)."""
+
+    OFFICER_IN_CASE = "officer_in_case", "Officer in case"
+    DISCLOSURE_OFFICER = "disclosure_officer", "Disclosure officer"
+    POLICE_SUPERVISOR = "police_supervisor", "Police supervisor"
+    OTHER_POLICE = "other_police", "Another police team (for example digital forensics)"

@@ -15,7 +15,16 @@ from django.db import models
 from accounts.models import Organisation
 from casework.models import Case, OffenceAllegation
 
-from .choices import AnticipatedPlea, ChargingCategory, DecisionOutcome, RequestStatus, TestSought
+from .choices import (
+    ActionItemOwner,
+    ActionItemStatus,
+    AnticipatedPlea,
+    ChargingCategory,
+    ChargingDecider,
+    DecisionOutcome,
+    RequestStatus,
+    TestSought,
+)
 
 
 class ChargingRequest(models.Model):
@@ -64,6 +73,15 @@ class ChargingRequest(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     allocated_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True, help_text="Last returned as not to standard.")
+    action_plan_issued_at = models.DateTimeField(null=True, blank=True, help_text="Last action plan or advice.")
+    resubmitted_at = models.DateTimeField(null=True, blank=True, help_text="Last MG3A (action plan answered).")
+    finalised_at = models.DateTimeField(null=True, blank=True, help_text="Administratively finalised.")
+    resubmission_count = models.PositiveSmallIntegerField(default=0)
+    # DG6 Annex 1 as it stood when the request was made (charging.dg6), so the CPS sees why it was referred.
+    dg6_decider = models.CharField(max_length=10, choices=ChargingDecider.choices, blank=True)
+    dg6_rule = models.CharField(max_length=60, blank=True)
+    dg6_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -109,3 +127,87 @@ class DecisionCharge(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ActionPlanItem(models.Model):
+    """One action of an action plan (or of early advice): what is needed, why, who owns it and by when, and
+    the police's answer to it. The lawyer writes the first half; the police answer (done with material,
+    cannot be done with a reason, or disputed) and resubmit the request (MG3A)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(ChargingRequest, on_delete=models.PROTECT, related_name="action_items")
+    decision = models.ForeignKey(ChargingDecision, on_delete=models.PROTECT, related_name="action_items")
+    number = models.PositiveSmallIntegerField()
+    action = models.TextField(help_text="What is needed.")
+    reason = models.TextField(help_text="Why it is needed: what it proves or answers.")
+    offence = models.ForeignKey(
+        OffenceAllegation, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items"
+    )
+    point_to_prove = models.CharField(max_length=300, blank=True)
+    owner = models.CharField(max_length=30, choices=ActionItemOwner.choices, default=ActionItemOwner.OFFICER_IN_CASE)
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionItemStatus.choices, default=ActionItemStatus.OPEN)
+    response = models.TextField(blank=True)
+    documents = models.ManyToManyField("files.Document", blank=True, related_name="action_items")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="When its lateness was escalated.")
+
+    class Meta:
+        ordering = ["decision_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="action_item_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(response=""), name="action_item_answer_has_text"
+            ),
+            models.CheckConstraint(condition=~models.Q(action="") & ~models.Q(reason=""), name="action_item_says_why"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="action_item_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Action {self.number}: {self.action[:60]}"
+
+
+class Resubmission(models.Model):
+    """A further submission on the same request (MG3A): the police's answer to an action plan or early advice,
+    or the reopening of an administratively finalised request because the material arrived."""
+
+    request = models.ForeignKey(ChargingRequest, on_delete=models.PROTECT, related_name="resubmissions")
+    number = models.PositiveSmallIntegerField()
+    summary = models.TextField(help_text="What has changed since the last submission.")
+    reopened = models.BooleanField(default=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["request", "number"], name="resubmission_number_unique")]
+
+    def __str__(self) -> str:
+        return f"MG3A {self.number}"
+
+
+class PoliceChargeDecision(models.Model):
+    """A charge the police decided themselves under DG6 Annex 1, with the rationale DG6 requires them to record
+    and the Annex 1 rule that allowed it. Never updated."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="police_charge_decisions")
+    offences = models.ManyToManyField(OffenceAllegation, related_name="police_charge_decisions")
+    rationale = models.TextField()
+    dg6_rule = models.CharField(max_length=60)
+    anticipated_plea = models.CharField(max_length=20, choices=AnticipatedPlea.choices)
+    # An inspector authorised a police charge of a CPS offence: the PACE clock was running out and the CPS
+    # (including CPS Direct) could not be reached.
+    emergency_authorised_by = models.CharField(max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(rationale=""), name="police_charge_has_rationale")]
+
+    def __str__(self) -> str:
+        return f"Police charge ({self.decided_at:%Y-%m-%d})"

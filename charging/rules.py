@@ -72,7 +72,18 @@ def is_allocated_lawyer(user: User, request: ChargingRequest | None) -> bool:
     )
 
 
+@rules.predicate
+def is_case_supervisor(user: User, case: Case | None) -> bool:
+    return bool(
+        case is not None
+        and user.is_police
+        and user.organisation_id == case.force_id
+        and user.has_role(Role.POLICE_SUPERVISOR)
+    )
+
+
 rules.add_perm("charging.create_request", is_case_builder)
+rules.add_perm("charging.police_charge", is_case_supervisor)
 rules.add_perm("charging.submit_request", is_request_builder)
 rules.add_perm("charging.approve_request", is_request_supervisor)
 rules.add_perm("charging.triage_request", is_cps_triage)

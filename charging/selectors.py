@@ -1,19 +1,32 @@
-"""Reads of charging requests: the CPS charging queue."""
+"""Reads of charging requests: the CPS charging queue, a case's requests and one request with its history.
+
+Scope: the police see their force's requests (through the case scope); the CPS see a request only once it
+has been sent to them (``received_by_cps_at``), and only for their Area or CPS Direct. Anything else is 404.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Case as When_
-from django.db.models import DateTimeField, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import DateTimeField, ExpressionWrapper, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
 
+from accounts.access import case_scope_for
 from accounts.choices import OrganisationKind
 from accounts.models import User
+from casework.models import Case
 
-from .choices import ChargingCategory, RequestStatus
-from .models import ChargingRequest
+from .choices import ChargingCategory, DecisionOutcome, RequestStatus
+from .models import ActionPlanItem, ChargingDecision, ChargingRequest, DecisionCharge, Resubmission
+
+REQUEST_NOT_FOUND = "Charging request not found"
 
 # Default time aims in hours from receipt by the CPS (domain.md 2.2). [K] Green / Green Priority aims are not
 # confirmed, so a deployment overrides them with settings.CHARGING_DUE_HOURS.
@@ -36,7 +49,39 @@ def due_hours() -> dict[str, int]:
     return {**DEFAULT_DUE_HOURS, **getattr(settings, "CHARGING_DUE_HOURS", {})}
 
 
-def charging_queue_for(*, user: User) -> QuerySet[ChargingRequest]:
+def _due_expression() -> When_:
+    hours = due_hours()
+    received = Coalesce(F("received_by_cps_at"), F("created_at"))
+    return When_(
+        *(
+            When(category=category, then=ExpressionWrapper(received + timedelta(hours=h), output_field=DateTimeField()))
+            for category, h in hours.items()
+        ),
+        default=received,
+        output_field=DateTimeField(),
+    )
+
+
+def due_at(request: ChargingRequest) -> datetime | None:
+    """When the CPS owes its decision on this request (the category's time aim from receipt)."""
+    if request.received_by_cps_at is None:
+        return None
+    return request.received_by_cps_at + timedelta(hours=due_hours().get(request.category, 0))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """Filters of the CPS queue. ``mine`` keeps the requests allocated to the user; ``unallocated`` the ones
+    no lawyer has; ``overdue`` those past their time aim."""
+
+    category: str = ""
+    status: str = ""
+    mine: bool = False
+    unallocated: bool = False
+    overdue: bool = False
+
+
+def charging_queue_for(*, user: User, filters: QueueFilters | None = None) -> QuerySet[ChargingRequest]:
     """The CPS charging queue for the user's Area (or CPS Direct): red first, then by when each is due.
     Drafts and anything still with the police never show; a user outside the CPS sees nothing."""
     if not (user.is_active and user.is_cps and user.organisation_id is not None):
@@ -47,25 +92,114 @@ def charging_queue_for(*, user: User) -> QuerySet[ChargingRequest]:
         scope = Q(to_cps_direct=True)
     else:
         scope = Q(cps_area_id=organisation.pk)
-    hours = due_hours()
-    received = Coalesce(F("received_by_cps_at"), F("created_at"))
-    due = When_(
-        *(
-            When(category=category, then=ExpressionWrapper(received + timedelta(hours=h), output_field=DateTimeField()))
-            for category, h in hours.items()
-        ),
-        default=received,
-        output_field=DateTimeField(),
-    )
+    due = _due_expression()
     urgency = When_(
         *(When(category=category, then=Value(rank)) for category, rank in URGENCY.items()),
         default=Value(1),
         output_field=IntegerField(),
     )
-    return (
-        ChargingRequest.objects.filter(scope, status__in=QUEUE_STATUSES)
-        .exclude(status=RequestStatus.DRAFT)
-        .select_related("case", "allocated_lawyer")
+    qs = (
+        ChargingRequest.objects.filter(scope, status__in=QUEUE_STATUSES, received_by_cps_at__isnull=False)
+        .select_related("case", "case__force", "allocated_lawyer")
         .annotate(urgency=urgency, due_at=due)
-        .order_by("urgency", "due_at", "id")
     )
+    filters = filters or QueueFilters()
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.mine:
+        qs = qs.filter(allocated_lawyer=user)
+    if filters.unallocated:
+        qs = qs.filter(allocated_lawyer__isnull=True)
+    if filters.overdue:
+        qs = qs.filter(due_at__lt=timezone.now())
+    return qs.order_by("urgency", "due_at", "id")
+
+
+def _visible_requests(user: User) -> QuerySet[ChargingRequest]:
+    scope = case_scope_for(user)
+    qs = ChargingRequest.objects.filter(scope.as_q("case__"))
+    if user.is_cps:
+        organisation = user.organisation
+        mine = (
+            Q(to_cps_direct=True)
+            if organisation and organisation.kind == OrganisationKind.CPS_DIRECT
+            else Q(cps_area_id=user.organisation_id)
+        )
+        qs = qs.filter(mine, received_by_cps_at__isnull=False)
+    elif not user.is_police:
+        return ChargingRequest.objects.none()
+    return qs
+
+
+def requests_for_case(*, user: User, case: Case) -> QuerySet[ChargingRequest]:
+    """The case's charging requests the user may see, newest first (the case itself is already scoped)."""
+    return (
+        _visible_requests(user)
+        .filter(case=case)
+        .select_related("allocated_lawyer", "created_by", "submission")
+        .order_by("-created_at", "-id")
+    )
+
+
+def request_get_for(*, user: User, case: Case, public_id: uuid.UUID | str) -> ChargingRequest:
+    """One request on the case, or 404 — the same whether it does not exist or the user may not see it."""
+    try:
+        return (
+            _visible_requests(user)
+            .select_related("case", "case__force", "case__cps_area", "allocated_lawyer", "created_by", "submission")
+            .get(case=case, public_id=public_id)
+        )
+    except (ChargingRequest.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(REQUEST_NOT_FOUND) from exc
+
+
+def request_by_public_id_for(*, user: User, public_id: uuid.UUID | str) -> ChargingRequest:
+    """One request by its own id (the API's queue links), or 404."""
+    try:
+        return (
+            _visible_requests(user)
+            .select_related("case", "case__force", "case__cps_area", "allocated_lawyer", "created_by", "submission")
+            .get(public_id=public_id)
+        )
+    except (ChargingRequest.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(REQUEST_NOT_FOUND) from exc
+
+
+def decisions_for(request: ChargingRequest) -> list[ChargingDecision]:
+    """Every decision on the request, oldest first, with charges and actions, in a fixed number of queries."""
+    return list(
+        ChargingDecision.objects.filter(request=request)
+        .select_related("decided_by", "corrects")
+        .prefetch_related(
+            Prefetch("charges", queryset=DecisionCharge.objects.select_related("offence__offence_code")),
+            Prefetch(
+                "action_items",
+                queryset=ActionPlanItem.objects.select_related("offence__offence_code", "responded_by")
+                .prefetch_related("documents")
+                .order_by("number"),
+            ),
+            "corrected_by",
+        )
+        .order_by("decided_at", "id")
+    )
+
+
+def latest_action_plan(decisions: list[ChargingDecision]) -> ChargingDecision | None:
+    deferred = [d for d in decisions if d.outcome in (DecisionOutcome.ACTION_PLAN, DecisionOutcome.EARLY_ADVICE)]
+    return deferred[-1] if deferred else None
+
+
+def action_item_get_for(*, user: User, case: Case, public_id: uuid.UUID | str) -> ActionPlanItem:
+    """One action plan item on a request the user may see, or 404."""
+    try:
+        return ActionPlanItem.objects.select_related("request__case", "decision").get(
+            request__in=_visible_requests(user).filter(case=case), public_id=public_id
+        )
+    except (ActionPlanItem.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("Action not found") from exc
+
+
+def resubmissions_for(request: ChargingRequest) -> QuerySet[Resubmission]:
+    return Resubmission.objects.filter(request=request).select_related("submitted_by").order_by("number")

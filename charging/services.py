@@ -8,26 +8,51 @@ request open), bumps the version and writes its audit event in the same transact
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from accounts.models import User
-from casework.choices import CaseStatus
+from accounts.notifications import notify
+from casework.choices import CaseStatus, OffenceStatus
 from casework.models import Case, OffenceAllegation
 from casework.services.cases import case_transition
 from casework.workflow import Mover
 from files.choices import SubmissionStatus
-from files.models import FileSubmission
+from files.models import Document, FileSubmission
+from files.quality.rules import FAILURE_CODES
 
-from .choices import ChargingActor, ChargingCategory, DecisionOutcome, RequestStatus, TestSought
-from .models import ChargingDecision, ChargingRequest, DecisionCharge
+from .choices import (
+    ANSWERED_STATUSES,
+    FINAL_OUTCOMES,
+    ActionItemOwner,
+    ActionItemStatus,
+    AnticipatedPlea,
+    ChargingActor,
+    ChargingCategory,
+    ChargingDecider,
+    DecisionOutcome,
+    RequestStatus,
+    TestSought,
+)
+from .models import (
+    ActionPlanItem,
+    ChargingDecision,
+    ChargingRequest,
+    DecisionCharge,
+    PoliceChargeDecision,
+    Resubmission,
+)
+from .routing import NO_OFFENCES, routing_for_case
 from .workflow import TransitionError, check_reason, check_transition, target_for_outcome
 
 NOT_ALLOWED = "You are not allowed to do this on this charging request."
@@ -44,6 +69,36 @@ TEST_REQUIRED = "Say which test was applied: the Full Code Test or the Threshold
 LAWYER_NOT_IN_AREA = "Choose a CPS lawyer of this Area"
 UNKNOWN_CHOICE = "Choose from the list"
 NO_CPS_AREA = "The case has no CPS Area to send the request to"
+ACTION_ITEMS_REQUIRED = "Add at least one action: say what the police need to do, why, and by when"
+ACTION_ITEMS_ONLY_DEFERRED = "Only an action plan or early advice lists actions"
+ACTION_TEXT_REQUIRED = "Action {n}: say what is needed"
+ACTION_REASON_REQUIRED = "Action {n}: say why it is needed (what it proves or answers)"
+ACTION_DUE_REQUIRED = "Action {n}: give the date it is due"
+ACTION_DUE_PAST = "Action {n}: the due date must be today or later"
+ACTION_OFFENCE_NOT_ON_CASE = "Action {n}: choose an offence on this case"
+ACTION_OWNER_UNKNOWN = "Action {n}: choose who owns it from the list"
+ANSWER_STATUS = "Say whether the action was done, cannot be done, or is disputed"
+ANSWER_TEXT = {
+    ActionItemStatus.DONE: "Say what was done",
+    ActionItemStatus.CANNOT_BE_DONE: "Say why it cannot be done",
+    ActionItemStatus.DISPUTED: "Say why the action is disputed",
+}
+ANSWER_NOT_OPEN = "The action plan this action belongs to is no longer waiting for the police"
+ANSWER_OLD_PLAN = "This action belongs to an earlier action plan; answer the current one"
+DOCUMENT_NOT_ON_CASE = "Choose material on this case"
+UNANSWERED_ITEMS = "Answer every action before resubmitting: {numbers} not answered yet"
+RESUBMISSION_SUMMARY = "Say what has changed since the last submission"
+CORRECTION_REASON = "Say what the correction puts right"
+CORRECTION_SAME_OUTCOME = (
+    "A correction keeps the outcome ({outcome}); to change the outcome the case must be reviewed on its own"
+)
+CORRECTS_OTHER_REQUEST = "Choose a decision on this charging request"
+CORRECTS_NOT_FINAL = "Only a charge, no further action or out-of-court disposal decision can be corrected"
+CORRECTS_SUPERSEDED = "That decision has already been corrected: correct the latest one"
+POLICE_CHARGE_CPS_CASE = "DG6 Annex 1 reserves this case for the CPS ({reason}). Refer it on an MG3 instead"
+POLICE_CHARGE_OPEN_REQUEST = "This case has a charging request with the CPS: the CPS decides it"
+RATIONALE_REQUIRED = "Record the rationale for the charging decision"
+EMERGENCY_NAME_REQUIRED = "Give the name and rank of the inspector who authorised the emergency charge"
 
 # The MG3 police part a supervisor cannot send without (domain.md 2.2).
 MG3_REQUIRED: dict[str, str] = {
@@ -106,6 +161,18 @@ class ChargeDetails:
     wording: str = ""
 
 
+@dataclass
+class ActionItemDetails:
+    """One action in an action plan, as the lawyer writes it."""
+
+    action: str
+    reason: str
+    due_on: date | None
+    owner: str = ActionItemOwner.OFFICER_IN_CASE
+    offence: OffenceAllegation | None = None
+    point_to_prove: str = ""
+
+
 def _require(user: User, perm: str, obj: Any) -> None:
     # rules.has_perm, not user.has_perm: a superuser must not get charging powers through the back door.
     if not (user.is_active and rules.has_perm(perm, user, obj)):
@@ -145,7 +212,7 @@ def _move(request: ChargingRequest, target: RequestStatus, **stamps: Any) -> Non
 
 
 def _audit(
-    request: ChargingRequest, by: User, event: AuditEventType, summary: str, data: dict[str, Any] | None = None
+    request: ChargingRequest, by: User | None, event: AuditEventType, summary: str, data: dict[str, Any] | None = None
 ) -> None:
     audit_record(
         by=by,
@@ -189,8 +256,94 @@ def request_create(*, case: Case, details: Mg3Details, by: User) -> ChargingRequ
     _clean_details(case, details)
     request = ChargingRequest(case=case, created_by=by, cps_area=case.cps_area)
     _apply_details(request, details)
+    _apply_routing(request)
     request.save()
     _audit(request, by, AuditEventType.CHARGING_REQUEST_CREATED, "Charging request (MG3) started")
+    return request
+
+
+def _apply_routing(request: ChargingRequest) -> None:
+    """Record who DG6 Annex 1 says decides, on the offences and plea as they stand."""
+    routing = routing_for_case(request.case, anticipated_plea=request.anticipated_plea)
+    if routing is None:
+        request.dg6_decider, request.dg6_rule, request.dg6_reason = "", "", ""
+        return
+    request.dg6_decider = routing.decider
+    request.dg6_rule = routing.rule_id
+    request.dg6_reason = routing.reason
+
+
+def _case_link(request: ChargingRequest) -> str:
+    return reverse("casework:case-charging", kwargs={"case_id": request.case.public_id})
+
+
+def _police_people(request: ChargingRequest) -> list[User | None]:
+    """The officer in the case and the supervisor, and whoever started the request."""
+    case = request.case
+    return [case.officer_in_case, case.supervisor, request.created_by]
+
+
+def _notify_police(request: ChargingRequest, by: User | None, kind: str, subject: str, body: str = "") -> None:
+    notify(
+        recipients=_police_people(request),
+        kind=kind,
+        subject=f"{subject} ({request.case.urn})",
+        body=body,
+        case_id=request.case.public_id,
+        link=_case_link(request),
+        exclude=by,
+    )
+
+
+def _notify_lawyer(request: ChargingRequest, by: User | None, kind: str, subject: str, body: str = "") -> None:
+    notify(
+        recipients=[request.allocated_lawyer],
+        kind=kind,
+        subject=f"{subject} ({request.case.urn})",
+        body=body,
+        case_id=request.case.public_id,
+        link=_case_link(request),
+        exclude=by,
+    )
+
+
+@transaction.atomic
+def request_update(
+    *, request: ChargingRequest, details: Mg3Details, by: User, expected_version: int | None = None
+) -> ChargingRequest:
+    """The officer changes the MG3 while it is still a draft with the police."""
+    request = _lock(request)
+    _require(by, "charging.submit_request", request)
+    _check_version(request, expected_version)
+    if request.status != RequestStatus.DRAFT:
+        _raise_if({"status": "Only a draft charging request can be changed; this one has been submitted"})
+    _clean_details(request.case, details)
+    _apply_details(request, details)
+    _apply_routing(request)
+    request.version += 1
+    request.save()
+    _audit(request, by, AuditEventType.CHARGING_REQUEST_UPDATED, "Charging request (MG3) changed")
+    return request
+
+
+@transaction.atomic
+def request_withdraw(
+    *, request: ChargingRequest, by: User, reason: str, expected_version: int | None = None
+) -> ChargingRequest:
+    """The police withdraw a draft that will not be sent (for example the suspect was charged by the police)."""
+    request = _lock(request)
+    if not (
+        rules.has_perm("charging.submit_request", by, request)
+        or rules.has_perm("charging.approve_request", by, request)
+    ):
+        raise PermissionDenied(NOT_ALLOWED)
+    actor = ChargingActor.POLICE_SUPERVISOR if by.has_role("police_supervisor") else ChargingActor.POLICE_OFFICER
+    _check_version(request, expected_version)
+    _check_move(request, RequestStatus.WITHDRAWN, actor, reason)
+    _move(request, RequestStatus.WITHDRAWN)
+    _audit(
+        request, by, AuditEventType.CHARGING_REQUEST_WITHDRAWN, "Charging request withdrawn", {"reason": reason.strip()}
+    )
     return request
 
 
@@ -288,6 +441,7 @@ def request_return_to_police(
         "Charging request returned to the officer",
         {"reason": reason.strip()},
     )
+    _notify_police(request, by, "charging_returned", "Charging request returned by the supervisor", reason.strip())
     return request
 
 
@@ -305,20 +459,38 @@ def request_accept(*, request: ChargingRequest, by: User, expected_version: int 
 
 @transaction.atomic
 def request_return_not_to_standard(
-    *, request: ChargingRequest, by: User, reason: str, expected_version: int | None = None
+    *,
+    request: ChargingRequest,
+    by: User,
+    reason: str,
+    failure_codes: list[str] | None = None,
+    expected_version: int | None = None,
 ) -> ChargingRequest:
-    """CPS triage returns the request because the file does not meet the National File Standard."""
+    """CPS triage returns the request because the file does not meet the National File Standard, naming the
+    failures from the file quality taxonomy (FQ codes) and saying what to put right."""
     request = _lock(request)
     _require(by, "charging.triage_request", request)
     _check_version(request, expected_version)
+    if failure_codes:
+        unknown = [code for code in failure_codes if code not in FAILURE_CODES]
+        if unknown:
+            _raise_if({"failure_codes": UNKNOWN_CHOICE})
     _check_move(request, RequestStatus.RETURNED_NOT_TO_STANDARD, ChargingActor.CPS_TRIAGE, reason)
-    _move(request, RequestStatus.RETURNED_NOT_TO_STANDARD)
+    _move(request, RequestStatus.RETURNED_NOT_TO_STANDARD, returned_at=timezone.now())
     _audit(
         request,
         by,
         AuditEventType.CHARGING_REQUEST_RETURNED,
         "Charging request returned: not to the National File Standard",
-        {"reason": reason.strip()},
+        {"reason": reason.strip(), "failure_codes": list(failure_codes or [])},
+    )
+    codes = f"Failures: {', '.join(failure_codes)}\n\n" if failure_codes else ""
+    _notify_police(
+        request,
+        by,
+        "charging_returned",
+        "Charging request returned as not to the National File Standard",
+        f"{codes}{reason.strip()}",
     )
     return request
 
@@ -351,35 +523,42 @@ def request_allocate(
     return request
 
 
-@transaction.atomic
-def decision_record(
-    *,
-    request: ChargingRequest,
-    by: User,
-    outcome: str,
-    reasons: str,
-    test_applied: str = "",
-    threshold_review_on: date | None = None,
-    charges: list[ChargeDetails] | None = None,
-    expected_version: int | None = None,
-) -> ChargingDecision:
-    """The allocated lawyer records the charging decision, with reasons (Code for Crown Prosecutors). A
-    charge names offences on this case; a Threshold Test charge names the date it will be reviewed. A final
-    outcome moves the case (charged, no further action, out-of-court disposal); an action plan or early advice
-    hands the request back to the police. The decision row is never changed afterwards."""
-    request = _lock(request)
-    _require(by, "charging.decide_request", request)
-    _check_version(request, expected_version)
+def _clean_action_items(request: ChargingRequest, outcome: str, items: list[ActionItemDetails]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if outcome not in DecisionOutcome.values:
-        _raise_if({"outcome": UNKNOWN_CHOICE})
-    target = target_for_outcome(outcome)
-    _check_move(request, target, ChargingActor.CPS_LAWYER)
-    if not reasons.strip():
-        errors["reasons"] = REASONS_REQUIRED
+    if outcome == DecisionOutcome.ACTION_PLAN and not items:
+        return {"action_items": ACTION_ITEMS_REQUIRED}
+    if outcome not in (DecisionOutcome.ACTION_PLAN, DecisionOutcome.EARLY_ADVICE):
+        return {"action_items": ACTION_ITEMS_ONLY_DEFERRED} if items else {}
+    today = timezone.localdate()
+    messages: list[str] = []
+    for n, item in enumerate(items, start=1):
+        if not item.action.strip():
+            messages.append(ACTION_TEXT_REQUIRED.format(n=n))
+        if not item.reason.strip():
+            messages.append(ACTION_REASON_REQUIRED.format(n=n))
+        if item.due_on is None:
+            messages.append(ACTION_DUE_REQUIRED.format(n=n))
+        elif item.due_on < today:
+            messages.append(ACTION_DUE_PAST.format(n=n))
+        if item.owner not in ActionItemOwner.values:
+            messages.append(ACTION_OWNER_UNKNOWN.format(n=n))
+        if item.offence is not None and item.offence.case_id != request.case_id:
+            messages.append(ACTION_OFFENCE_NOT_ON_CASE.format(n=n))
+    if messages:
+        errors["action_items"] = "; ".join(messages)
+    return errors
+
+
+def _clean_charge(
+    request: ChargingRequest,
+    outcome: str,
+    test_applied: str,
+    threshold_review_on: date | None,
+    charges: list[ChargeDetails],
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if test_applied and test_applied not in TestSought.values:
         errors["test_applied"] = UNKNOWN_CHOICE
-    charges = charges or []
     if outcome == DecisionOutcome.CHARGE:
         if not test_applied:
             errors["test_applied"] = TEST_REQUIRED
@@ -391,7 +570,19 @@ def decision_record(
             errors["threshold_review_on"] = REVIEW_DATE_REQUIRED
     elif charges:
         errors["charges"] = "Only a decision to charge names charges"
-    _raise_if(errors)
+    return errors
+
+
+def _create_decision(
+    request: ChargingRequest,
+    by: User,
+    outcome: str,
+    reasons: str,
+    test_applied: str,
+    threshold_review_on: date | None,
+    charges: list[ChargeDetails],
+    corrects: ChargingDecision | None = None,
+) -> ChargingDecision:
     decision = ChargingDecision.objects.create(
         request=request,
         outcome=outcome,
@@ -399,14 +590,74 @@ def decision_record(
         test_applied=test_applied,
         threshold_review_on=threshold_review_on if test_applied == TestSought.THRESHOLD_TEST else None,
         decided_by=by,
+        corrects=corrects,
     )
-    for charge in charges:
-        DecisionCharge.objects.create(
-            decision=decision,
-            offence=charge.offence,
-            code=charge.offence.code_with_qualifier,
-            wording=charge.wording.strip(),
+    DecisionCharge.objects.bulk_create(
+        DecisionCharge(
+            decision=decision, offence=c.offence, code=c.offence.code_with_qualifier, wording=c.wording.strip()
         )
+        for c in charges
+    )
+    return decision
+
+
+def _put_charges_on_case(request: ChargingRequest, charged: list[OffenceAllegation]) -> None:
+    """A charge decision marks the charged offences as charged and the case's other offences as not proceeded
+    with (they were put to the prosecutor and not authorised)."""
+    ids = [o.pk for o in charged]
+    OffenceAllegation.objects.filter(case_id=request.case_id, pk__in=ids).update(status=OffenceStatus.CHARGED)
+    OffenceAllegation.objects.filter(case_id=request.case_id, status=OffenceStatus.ALLEGED).exclude(pk__in=ids).update(
+        status=OffenceStatus.NOT_PROCEEDED
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    request: ChargingRequest,
+    by: User,
+    outcome: str,
+    reasons: str,
+    test_applied: str = "",
+    threshold_review_on: date | None = None,
+    charges: list[ChargeDetails] | None = None,
+    action_items: list[ActionItemDetails] | None = None,
+    expected_version: int | None = None,
+) -> ChargingDecision:
+    """The allocated lawyer records the charging decision, with reasons (Code for Crown Prosecutors). A
+    charge names offences on this case; a Threshold Test charge names the date it will be reviewed. A final
+    outcome moves the case (charged, no further action, out-of-court disposal); an action plan or early advice
+    hands the request back to the police with structured actions. The decision row is never changed."""
+    request = _lock(request)
+    _require(by, "charging.decide_request", request)
+    _check_version(request, expected_version)
+    if outcome not in DecisionOutcome.values:
+        _raise_if({"outcome": UNKNOWN_CHOICE})
+    target = target_for_outcome(outcome)
+    _check_move(request, target, ChargingActor.CPS_LAWYER)
+    charges = charges or []
+    items = action_items or []
+    errors: dict[str, str] = {}
+    if not reasons.strip():
+        errors["reasons"] = REASONS_REQUIRED
+    errors.update(_clean_charge(request, outcome, test_applied, threshold_review_on, charges))
+    errors.update(_clean_action_items(request, outcome, items))
+    _raise_if(errors)
+    decision = _create_decision(request, by, outcome, reasons, test_applied, threshold_review_on, charges)
+    ActionPlanItem.objects.bulk_create(
+        ActionPlanItem(
+            request=request,
+            decision=decision,
+            number=n,
+            action=item.action.strip(),
+            reason=item.reason.strip(),
+            offence=item.offence,
+            point_to_prove=item.point_to_prove.strip(),
+            owner=item.owner,
+            due_on=item.due_on or timezone.localdate(),
+        )
+        for n, item in enumerate(items, start=1)
+    )
     case_status = _CASE_STATUS_FOR_OUTCOME.get(outcome)
     if case_status is not None:
         case_transition(
@@ -416,18 +667,402 @@ def decision_record(
             reason=f"Charging decision: {DecisionOutcome(outcome).label}",
             mover=Mover.SYSTEM,
         )
-    stamps: dict[str, Any] = {"decided_at": decision.decided_at} if target == RequestStatus.DECIDED else {}
+    if outcome == DecisionOutcome.CHARGE:
+        _put_charges_on_case(request, [c.offence for c in charges])
+    stamps: dict[str, Any] = (
+        {"decided_at": decision.decided_at}
+        if target == RequestStatus.DECIDED
+        else {"action_plan_issued_at": decision.decided_at}
+    )
     _move(request, target, **stamps)
+    label = DecisionOutcome(outcome).label
     _audit(
         request,
         by,
         AuditEventType.CHARGING_DECISION_RECORDED,
-        f"Charging decision recorded: {DecisionOutcome(outcome).label}",
+        f"Charging decision recorded: {label}",
         {
             "decision": str(decision.public_id),
             "outcome": outcome,
             "test_applied": test_applied,
             "charges": [c.code for c in decision.charges.all()],
+            "action_items": len(items),
+        },
+    )
+    if target == RequestStatus.DECIDED:
+        _notify_police(request, by, "charging_decision", f"Charging decision: {label}", reasons.strip())
+    else:
+        due = min((i.due_on for i in items if i.due_on), default=None)
+        body = f"{len(items)} action(s); the first is due on {due:%d %B %Y}." if due else reasons.strip()
+        _notify_police(request, by, "charging_action_plan", f"{label} issued", body)
+    return decision
+
+
+@transaction.atomic
+def decision_correct(
+    *,
+    request: ChargingRequest,
+    corrects: ChargingDecision,
+    by: User,
+    reasons: str,
+    test_applied: str = "",
+    threshold_review_on: date | None = None,
+    charges: list[ChargeDetails] | None = None,
+    expected_version: int | None = None,
+) -> ChargingDecision:
+    """Correct an issued decision by recording a new one that points at it; the old one is kept unchanged.
+    The correction keeps the outcome (a charge stays a charge) and may put right the charges, their wording,
+    the test applied or the review date. The allocated lawyer or the Area's legal manager may correct."""
+    request = _lock(request)
+    if (
+        not (
+            rules.has_perm("charging.decide_request", by, request)
+            or rules.has_perm("charging.assign_request", by, request)
+        )
+        or not by.is_active
+    ):
+        raise PermissionDenied(NOT_ALLOWED)
+    _check_version(request, expected_version)
+    errors: dict[str, str] = {}
+    if corrects.request_id != request.pk:
+        _raise_if({"corrects": CORRECTS_OTHER_REQUEST})
+    if corrects.outcome not in FINAL_OUTCOMES or request.status != RequestStatus.DECIDED:
+        _raise_if({"corrects": CORRECTS_NOT_FINAL})
+    if ChargingDecision.objects.filter(corrects=corrects).exists():
+        _raise_if({"corrects": CORRECTS_SUPERSEDED})
+    charges = charges or []
+    outcome = corrects.outcome
+    if not reasons.strip():
+        errors["reasons"] = CORRECTION_REASON
+    errors.update(_clean_charge(request, outcome, test_applied, threshold_review_on, charges))
+    _raise_if(errors)
+    decision = _create_decision(
+        request, by, outcome, reasons, test_applied, threshold_review_on, charges, corrects=corrects
+    )
+    if outcome == DecisionOutcome.CHARGE:
+        OffenceAllegation.objects.filter(case_id=request.case_id).exclude(
+            pk__in=[c.offence.pk for c in charges]
+        ).filter(status=OffenceStatus.CHARGED).update(status=OffenceStatus.NOT_PROCEEDED)
+        _put_charges_on_case(request, [c.offence for c in charges])
+    request.version += 1
+    request.save(update_fields=["version", "updated_at"])
+    _audit(
+        request,
+        by,
+        AuditEventType.CHARGING_DECISION_CORRECTED,
+        f"Charging decision corrected: {DecisionOutcome(outcome).label}",
+        {
+            "decision": str(decision.public_id),
+            "corrects": str(corrects.public_id),
+            "charges": [c.code for c in decision.charges.all()],
+        },
+    )
+    _notify_police(request, by, "charging_decision", "Charging decision corrected", reasons.strip())
+    return decision
+
+
+def current_action_items(request: ChargingRequest) -> list[ActionPlanItem]:
+    """The actions of the latest action plan or early advice on the request (earlier plans were answered)."""
+    latest = (
+        ChargingDecision.objects.filter(
+            request=request, outcome__in=[DecisionOutcome.ACTION_PLAN, DecisionOutcome.EARLY_ADVICE]
+        )
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return []
+    return list(latest.action_items.order_by("number"))
+
+
+_AWAITING_POLICE = (RequestStatus.ACTION_PLAN_ISSUED, RequestStatus.ADMINISTRATIVELY_FINALISED)
+
+
+@transaction.atomic
+def action_item_answer(
+    *,
+    item: ActionPlanItem,
+    by: User,
+    status: str,
+    response: str,
+    documents: list[Document] | None = None,
+) -> ActionPlanItem:
+    """The police answer one action: done (with the material that does it), cannot be done (why), or
+    disputed (why). An answer can be changed until the request is resubmitted."""
+    request = _lock(item.request)
+    _require(by, "charging.submit_request", request)
+    item = ActionPlanItem.objects.select_for_update().get(pk=item.pk)
+    if request.status not in _AWAITING_POLICE:
+        _raise_if({"status": ANSWER_NOT_OPEN})
+    if item.pk not in {i.pk for i in current_action_items(request)}:
+        _raise_if({"item": ANSWER_OLD_PLAN})
+    errors: dict[str, str] = {}
+    if status not in ANSWERED_STATUSES:
+        errors["status"] = ANSWER_STATUS
+    elif not response.strip():
+        errors["response"] = ANSWER_TEXT[ActionItemStatus(status)]
+    documents = documents or []
+    if any(d.case_id != request.case_id for d in documents):
+        errors["documents"] = DOCUMENT_NOT_ON_CASE
+    _raise_if(errors)
+    item.status = status
+    item.response = response.strip()
+    item.responded_by = by
+    item.responded_at = timezone.now()
+    item.save()
+    item.documents.set(documents)
+    _audit(
+        request,
+        by,
+        AuditEventType.CHARGING_ACTION_ANSWERED,
+        f"Action {item.number} answered: {ActionItemStatus(status).label}",
+        {"item": str(item.public_id), "answer": status, "documents": [str(d.public_id) for d in documents]},
+    )
+    return item
+
+
+def _back_to_lawyer(request: ChargingRequest, by: User) -> None:
+    """A resubmission returns to the lawyer who has the request, if they can still act on it; otherwise it
+    waits in the Area's queue, marked resubmitted, for a lawyer to take or a legal manager to assign."""
+    lawyer = request.allocated_lawyer
+    if lawyer is not None and lawyer.is_active and rules.has_perm("charging.decide_request", lawyer, request):
+        _move(request, RequestStatus.ALLOCATED)
+        _notify_lawyer(
+            request,
+            by,
+            "charging_resubmitted",
+            "Charging request resubmitted (MG3A)",
+            "The police have answered the action plan. The request is back with you.",
+        )
+    else:
+        ChargingRequest.objects.filter(pk=request.pk).update(allocated_lawyer=None)
+        request.allocated_lawyer = None
+
+
+def _record_resubmission(request: ChargingRequest, by: User, summary: str, reopened: bool) -> Resubmission:
+    number = (request.resubmissions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return Resubmission.objects.create(
+        request=request, number=number, summary=summary.strip(), reopened=reopened, submitted_by=by
+    )
+
+
+@transaction.atomic
+def request_resubmit(
+    *, request: ChargingRequest, by: User, summary: str, expected_version: int | None = None
+) -> ChargingRequest:
+    """The police answer the action plan (MG3A): every action must be answered; the same request goes back to
+    the lawyer who issued the plan."""
+    request = _lock(request)
+    _require(by, "charging.submit_request", request)
+    _check_version(request, expected_version)
+    _check_move(request, RequestStatus.RESUBMITTED, ChargingActor.POLICE_OFFICER, summary)
+    errors: dict[str, str] = {}
+    open_items = [i.number for i in current_action_items(request) if i.status == ActionItemStatus.OPEN]
+    if open_items:
+        errors["action_items"] = UNANSWERED_ITEMS.format(numbers=", ".join(f"action {n}" for n in open_items))
+    if not summary.strip():
+        errors["summary"] = RESUBMISSION_SUMMARY
+    _raise_if(errors)
+    resubmission = _record_resubmission(request, by, summary, reopened=False)
+    now = timezone.now()
+    _move(request, RequestStatus.RESUBMITTED, resubmitted_at=now, resubmission_count=resubmission.number)
+    _audit(
+        request,
+        by,
+        AuditEventType.CHARGING_REQUEST_RESUBMITTED,
+        f"Charging request resubmitted (MG3A {resubmission.number})",
+        {"summary": summary.strip(), "resubmission": resubmission.number},
+    )
+    _back_to_lawyer(request, by)
+    return request
+
+
+@transaction.atomic
+def request_reopen(
+    *, request: ChargingRequest, by: User, summary: str, expected_version: int | None = None
+) -> ChargingRequest:
+    """The police reopen an administratively finalised request because the material has arrived."""
+    request = _lock(request)
+    _require(by, "charging.submit_request", request)
+    _check_version(request, expected_version)
+    try:
+        _check_move(request, RequestStatus.RESUBMITTED, ChargingActor.POLICE_OFFICER, summary)
+    except ValidationError:
+        if not summary.strip() and request.status == RequestStatus.ADMINISTRATIVELY_FINALISED:
+            _raise_if({"summary": "Say what material has arrived"})
+        raise
+    if request.status != RequestStatus.ADMINISTRATIVELY_FINALISED:
+        _raise_if({"status": "Only an administratively finalised request can be reopened"})
+    resubmission = _record_resubmission(request, by, summary, reopened=True)
+    _move(request, RequestStatus.RESUBMITTED, resubmitted_at=timezone.now(), resubmission_count=resubmission.number)
+    _audit(
+        request,
+        by,
+        AuditEventType.CHARGING_REQUEST_REOPENED,
+        "Charging request reopened: new material",
+        {"summary": summary.strip(), "resubmission": resubmission.number},
+    )
+    _back_to_lawyer(request, by)
+    return request
+
+
+def finalise_unanswered_action_plans(*, now: Any = None) -> int:
+    """Administratively finalise each request whose action plan (or early advice) has gone unanswered for
+    ``CHARGING_ADMIN_FINALISATION_DAYS`` after its last action fell due (or after it was issued, when it listed
+    no actions). Each request is finalised in its own transaction under its row lock. Returns how many."""
+    now = now or timezone.now()
+    days = settings.CHARGING_ADMIN_FINALISATION_DAYS
+    cutoff_day = timezone.localdate(now) - timedelta(days=days)
+    candidates = ChargingRequest.objects.filter(
+        status=RequestStatus.ACTION_PLAN_ISSUED, action_plan_issued_at__lt=now - timedelta(days=days)
+    ).values_list("pk", flat=True)
+    finalised = 0
+    for pk in candidates:
+        with transaction.atomic():
+            request = ChargingRequest.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
+            if request.status != RequestStatus.ACTION_PLAN_ISSUED:
+                continue
+            items = current_action_items(request)
+            last_due = max((i.due_on for i in items), default=None)
+            if last_due is not None and last_due > cutoff_day:
+                continue
+            if any(i.status != ActionItemStatus.OPEN for i in items):
+                # Partly answered: the police are working on it; escalation, not finalisation.
+                continue
+            _check_move(request, RequestStatus.ADMINISTRATIVELY_FINALISED, ChargingActor.SYSTEM)
+            _move(request, RequestStatus.ADMINISTRATIVELY_FINALISED, finalised_at=now)
+            _audit(
+                request,
+                None,
+                AuditEventType.CHARGING_REQUEST_FINALISED,
+                f"Charging request administratively finalised: action plan unanswered for {days} days",
+                {"days": days},
+            )
+            body = (
+                "This is a case-management status, not a legal decision. Reopen the request from the case's "
+                "Charging tab when the material arrives."
+            )
+            _notify_police(request, None, "charging_finalised", "Charging request administratively finalised", body)
+            _notify_lawyer(request, None, "charging_finalised", "Charging request administratively finalised", body)
+            finalised += 1
+    return finalised
+
+
+def escalate_overdue_action_items(*, today: date | None = None) -> int:
+    """Escalate each unanswered action past its due date, once: the officer in the case and the supervisor
+    are told, and the escalation is audited on the case. Returns how many actions were escalated."""
+    today = today or timezone.localdate()
+    overdue = (
+        ActionPlanItem.objects.filter(
+            status=ActionItemStatus.OPEN,
+            due_on__lt=today,
+            escalated_at__isnull=True,
+            request__status=RequestStatus.ACTION_PLAN_ISSUED,
+        )
+        .values_list("request_id", flat=True)
+        .distinct()
+    )
+    escalated = 0
+    for request_pk in list(overdue):
+        with transaction.atomic():
+            request = ChargingRequest.objects.select_for_update(of=("self",)).select_related("case").get(pk=request_pk)
+            items = list(
+                ActionPlanItem.objects.select_for_update()
+                .filter(request=request, status=ActionItemStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
+                .order_by("number")
+            )
+            if not items or request.status != RequestStatus.ACTION_PLAN_ISSUED:
+                continue
+            now = timezone.now()
+            ActionPlanItem.objects.filter(pk__in=[i.pk for i in items]).update(escalated_at=now)
+            numbers = ", ".join(str(i.number) for i in items)
+            _audit(
+                request,
+                None,
+                AuditEventType.CHARGING_ACTION_ESCALATED,
+                f"Overdue action plan item(s) escalated: {numbers}",
+                {"items": [str(i.public_id) for i in items]},
+            )
+            body = "\n".join(f"Action {i.number} was due on {i.due_on:%d %B %Y}: {i.action}" for i in items)
+            _notify_police(request, None, "charging_action_overdue", "Action plan overdue", body)
+            escalated += len(items)
+    return escalated
+
+
+@dataclass
+class PoliceChargeDetails:
+    offences: list[OffenceAllegation]
+    rationale: str
+    anticipated_plea: str = AnticipatedPlea.GUILTY
+    likely_sentence_over_12_months: bool = False
+    suitable_for_magistrates: bool = True
+    emergency_authorised_by: str = ""
+
+
+@transaction.atomic
+def police_charge_record(*, case: Case, details: PoliceChargeDetails, by: User) -> PoliceChargeDecision:
+    """A police supervisor records the police's own charging decision where DG6 Annex 1 allows it, with the
+    rationale DG6 requires. A case DG6 reserves for the CPS is refused unless an inspector gave emergency
+    authority (PACE clock about to expire, the CPS unobtainable), which is then recorded by name."""
+    _require(by, "charging.police_charge", case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    errors: dict[str, str] = {}
+    if not details.offences:
+        errors["offences"] = CHARGES_REQUIRED
+    elif any(o.case_id != case.pk for o in details.offences):
+        errors["offences"] = OFFENCE_NOT_ON_CASE
+    if not details.rationale.strip():
+        errors["rationale"] = RATIONALE_REQUIRED
+    if details.anticipated_plea not in AnticipatedPlea.values:
+        errors["anticipated_plea"] = UNKNOWN_CHOICE
+    _raise_if(errors)
+    if (
+        ChargingRequest.objects.filter(case=case)
+        .exclude(status__in=[RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.DECIDED])
+        .exists()
+    ):
+        _raise_if({"case": POLICE_CHARGE_OPEN_REQUEST})
+    emergency = bool(details.emergency_authorised_by.strip())
+    # Annex 1: where a case mixes police and CPS offences all go to the CPS, so route on every offence.
+    routing = routing_for_case(
+        case,
+        anticipated_plea=details.anticipated_plea,
+        likely_sentence_over_12_months=details.likely_sentence_over_12_months,
+        suitable_for_magistrates=details.suitable_for_magistrates,
+        emergency_inspector_authority=emergency,
+    )
+    if routing is None:
+        _raise_if({"offences": NO_OFFENCES})
+    assert routing is not None
+    if routing.decider != ChargingDecider.POLICE:
+        cps_rule = routing.cps_rule or routing.rule
+        _raise_if({"offences": POLICE_CHARGE_CPS_CASE.format(reason=cps_rule.reason.rstrip("."))})
+    if emergency and not routing.emergency_authority_used:
+        # The police could charge anyway: no emergency authority is needed, so none is recorded.
+        details.emergency_authorised_by = ""
+    decision = PoliceChargeDecision.objects.create(
+        case=case,
+        rationale=details.rationale.strip(),
+        dg6_rule=routing.rule_id,
+        anticipated_plea=details.anticipated_plea,
+        emergency_authorised_by=details.emergency_authorised_by.strip(),
+        decided_by=by,
+    )
+    decision.offences.set(details.offences)
+    case_transition(
+        case=case, to=CaseStatus.CHARGED, by=by, reason="Charged by the police under DG6", mover=Mover.SYSTEM
+    )
+    OffenceAllegation.objects.filter(pk__in=[o.pk for o in details.offences]).update(status=OffenceStatus.CHARGED)
+    audit_record(
+        by=by,
+        event_type=AuditEventType.POLICE_CHARGE_RECORDED,
+        obj=decision,
+        case_id=case.public_id,
+        summary=f"Charged by the police under DG6 ({routing.rule_id})",
+        data={
+            "rule": routing.rule_id,
+            "offences": [o.code_with_qualifier for o in details.offences],
+            "emergency_authorised_by": decision.emergency_authorised_by,
         },
     )
     return decision

@@ -89,7 +89,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         SYSTEM,
         why="The action plan went unanswered past the configured period.",
     ),
-    _t(S.RESUBMITTED, S.ALLOCATED, SYSTEM, why="The resubmission goes back to the allocated lawyer."),
+    _t(
+        S.RESUBMITTED,
+        S.ALLOCATED,
+        SYSTEM,
+        LAWYER,
+        LEGAL_MANAGER,
+        why="The resubmission goes back to the allocated lawyer, or to whoever takes or is assigned it when "
+        "that lawyer can no longer act.",
+    ),
     _t(
         S.ADMINISTRATIVELY_FINALISED,
         S.RESUBMITTED,

@@ -280,6 +280,16 @@ FILES_TASK_QUEUE: str = env.str("FILES_TASK_QUEUE", default="")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casebridge-no-reply@localhost")
+# The address people reach Casebridge at, for links in emails.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
+# Charging (DG6). Time aims per category in hours from receipt by the CPS ([K]: overridable per deployment),
+# the days after an action plan's last due date before an unanswered plan is administratively finalised, and
+# how many days before an action's due date the police are reminded.
+CHARGING_DUE_HOURS: dict[str, int] = env.json(
+    "CHARGING_DUE_HOURS", default={"red": 4, "green_priority": 5 * 24, "green": 28 * 24}
+)
+CHARGING_ADMIN_FINALISATION_DAYS: int = env.int("CHARGING_ADMIN_FINALISATION_DAYS", default=28)
 
 # Celery: tasks take ids and are idempotent; results are domain rows, so no result backend.
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
@@ -294,6 +304,14 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="default")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {"task": "accounts.tasks.record_worker_heartbeat", "schedule": 60.0},
+    "charging-escalate-overdue-actions": {
+        "task": "charging.tasks.escalate_overdue_action_items",
+        "schedule": 60.0 * 60,
+    },
+    "charging-finalise-unanswered-plans": {
+        "task": "charging.tasks.finalise_unanswered_action_plans",
+        "schedule": 60.0 * 60,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -164,8 +164,15 @@ def test_a_legal_manager_assigns_a_lawyer_of_the_area(
 def test_an_action_plan_hands_the_request_back_without_moving_the_case(
     allocated: ChargingRequest, lawyer_north: User
 ) -> None:
+    item = s.ActionItemDetails(
+        action="Obtain the medical statement", reason="Proves really serious harm", due_on=date.today()
+    )
     s.decision_record(
-        request=allocated, by=lawyer_north, outcome=DecisionOutcome.ACTION_PLAN, reasons="Need the medical evidence"
+        request=allocated,
+        by=lawyer_north,
+        outcome=DecisionOutcome.ACTION_PLAN,
+        reasons="Need the medical evidence",
+        action_items=[item],
     )
     allocated.refresh_from_db()
     assert allocated.status == RequestStatus.ACTION_PLAN_ISSUED

@@ -1,0 +1,69 @@
+"""Telling people about things on their cases: an in-app notification, and an email sent by Celery once the
+transaction that raised it has committed (a rolled-back change never sends mail).
+
+Services call ``notify`` inside their transaction. Emails carry no case detail beyond the URN and what
+happened (they leave the secure system); the link brings the reader back to Casebridge, where the case views
+scope what they may see.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Notification, User
+
+
+def notify(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    subject: str,
+    body: str = "",
+    case_id: uuid.UUID | None = None,
+    link: str = "",
+    exclude: User | None = None,
+) -> list[Notification]:
+    """Create one notification per distinct active recipient (never the person who caused it) and queue
+    their emails for after commit."""
+    seen: set[int] = set()
+    rows: list[Notification] = []
+    for user in recipients:
+        if user is None or not user.is_active or user.pk in seen:
+            continue
+        if exclude is not None and user.pk == exclude.pk:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(recipient=user, kind=kind, subject=subject[:200], body=body, case_id=case_id, link=link)
+        )
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return created
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(*, user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user: User, public_id: uuid.UUID | None = None) -> int:
+    """Mark one of the user's notifications read (or all of them). Another user's id matches nothing."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if public_id is not None:
+        qs = qs.filter(public_id=public_id)
+    return qs.update(read_at=timezone.now())
