@@ -15,7 +15,6 @@ urlpatterns = [
     path(f"{case}people/", cases.case_people, name="case-people"),
     path(f"{case}offences/", cases.case_offences, name="case-offences"),
     path(f"{case}material/", cases.case_material, name="case-material"),
-    path(f"{case}charging/", cases.case_charging, name="case-charging"),
     path(f"{case}deadlines/", cases.case_deadlines, name="case-deadlines"),
     path(f"{case}timeline/", cases.case_timeline_page, name="case-timeline"),
     path(f"{case}suspects/new/", people.suspect_add, name="suspect-add"),

@@ -274,7 +274,7 @@ def _apply_routing(request: ChargingRequest) -> None:
 
 
 def _case_link(request: ChargingRequest) -> str:
-    return reverse("casework:case-charging", kwargs={"case_id": request.case.public_id})
+    return reverse("charging:case-charging", kwargs={"case_id": request.case.public_id})
 
 
 def _police_people(request: ChargingRequest) -> list[User | None]:

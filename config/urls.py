@@ -34,6 +34,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include(accounts_urls)),
     path("cases/<uuid:case_id>/material/", include("files.urls")),
+    path("", include("charging.urls")),
+    path("notifications/", include("accounts.urls_notifications")),
     path("cases/", include("casework.urls")),
     path("offence-codes/", offence_codes.offence_code_search_page, name="offence-code-search"),
     path("accessibility/", pages.accessibility, name="accessibility"),

@@ -52,7 +52,7 @@ CASE_TABS: tuple[tuple[str, str, str], ...] = (
     ("people", "People", "casework:case-people"),
     ("offences", "Offences", "casework:case-offences"),
     ("material", "Material", "casework:case-material"),
-    ("charging", "Charging", "casework:case-charging"),
+    ("charging", "Charging", "charging:case-charging"),
     ("deadlines", "Deadlines", "casework:case-deadlines"),
     ("timeline", "Timeline", "casework:case-timeline"),
 )

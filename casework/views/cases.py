@@ -301,10 +301,5 @@ def case_material(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def case_charging(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    return _placeholder(request, case_id, "charging")
-
-
-@login_required
 def case_deadlines(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _placeholder(request, case_id, "deadlines")
