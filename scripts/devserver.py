@@ -278,6 +278,7 @@ def run(started: Started) -> None:
     # The password travels in the environment, not the command line, so `ps` does not show it.
     os.environ["DEMO_PASSWORD"] = password
     sign_ins = manage("seed_demo", "--json", capture=True)
+    manage("seed_demo_cases")
 
     celery = [str(BIN / "celery"), "-A", "config"]
     worker_flags = ["--loglevel", "INFO", "--concurrency", "2"]

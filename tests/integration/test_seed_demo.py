@@ -51,3 +51,28 @@ def test_seed_demo_needs_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="password"):
         call_command("seed_demo", password=None)
+
+
+def test_seed_demo_cases_puts_one_request_in_the_cps_queue_and_one_action_plan_with_the_police() -> None:
+    from charging.choices import RequestStatus
+    from charging.models import ChargingRequest
+    from charging.selectors import charging_queue_for
+
+    seed()
+    call_command("seed_demo_cases", stdout=StringIO())
+    call_command("seed_demo_cases", stdout=StringIO())  # idempotent
+    requests = ChargingRequest.objects.order_by("case__urn")
+    assert [r.status for r in requests] == [RequestStatus.WITH_CPS_TRIAGE, RequestStatus.ACTION_PLAN_ISSUED]
+    # The ABH offence is reserved to the CPS by DG6 Annex 1, and the request says so.
+    assert {r.dg6_decider for r in requests} == {"cps"}
+    queue = charging_queue_for(user=User.objects.get(username="paralegal.north"))
+    assert [r.status for r in queue] == [RequestStatus.WITH_CPS_TRIAGE]
+    assert charging_queue_for(user=User.objects.get(username="paralegal.south")).count() == 0
+    planned = requests[1]
+    assert planned.action_items.count() == 2
+    assert User.objects.get(username="officer.north").notifications.filter(kind="charging_action_plan").exists()
+
+
+def test_seed_demo_cases_needs_the_demo_users() -> None:
+    with pytest.raises(CommandError, match="seed_demo first"):
+        call_command("seed_demo_cases", stdout=StringIO())
