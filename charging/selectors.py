@@ -21,10 +21,17 @@ from django.utils import timezone
 from accounts.access import case_scope_for
 from accounts.choices import OrganisationKind
 from accounts.models import User
-from casework.models import Case
+from casework.models import Case, OffenceAllegation
 
 from .choices import ChargingCategory, DecisionOutcome, RequestStatus
-from .models import ActionPlanItem, ChargingDecision, ChargingRequest, DecisionCharge, Resubmission
+from .models import (
+    ActionPlanItem,
+    ChargingDecision,
+    ChargingRequest,
+    DecisionCharge,
+    PoliceChargeDecision,
+    Resubmission,
+)
 
 REQUEST_NOT_FOUND = "Charging request not found"
 
@@ -203,3 +210,13 @@ def action_item_get_for(*, user: User, case: Case, public_id: uuid.UUID | str) -
 
 def resubmissions_for(request: ChargingRequest) -> QuerySet[Resubmission]:
     return Resubmission.objects.filter(request=request).select_related("submitted_by").order_by("number")
+
+
+def police_charges_for(*, case: Case) -> QuerySet[PoliceChargeDecision]:
+    """The police's own charging decisions on a case already obtained through a scoped selector, newest first."""
+    return (
+        PoliceChargeDecision.objects.filter(case=case)
+        .select_related("decided_by")
+        .prefetch_related(Prefetch("offences", queryset=OffenceAllegation.objects.select_related("offence_code")))
+        .order_by("-decided_at", "-id")
+    )

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import MeApi, OrganisationListApi
+from accounts.api_notifications import NotificationListApi, NotificationReadAllApi, NotificationReadApi
 from casework.api.cases import CaseDetailApi, CaseListApi, CaseStatusApi, CaseTimelineApi
 from casework.api.offence_codes import OffenceCodeDetailApi, OffenceCodeSearchApi
 from casework.api.people import (
@@ -19,6 +20,9 @@ from casework.api.people import (
     WitnessListApi,
 )
 from casework.api.records import HearingDetailApi, HearingListApi, OffenceDetailApi, OffenceListApi
+from charging.api import decisions as charging_decisions_api
+from charging.api import overview as charging_overview_api
+from charging.api import requests as charging_requests_api
 from config.api_errors import not_found_response
 from files.api import case_summary as case_summary_api
 from files.api import exhibits as exhibits_api
@@ -168,6 +172,84 @@ urlpatterns = [
         "cases/<uuid:case_id>/submissions/<uuid:submission_id>/assessment/failures/<uuid:failure_id>/decision/",
         submissions_api.DisputeDecisionApi.as_view(),
         name="case-submission-failure-decision",
+    ),
+    # Charging: the MG3 to a decision (charging.api)
+    path("charging-queue/", charging_overview_api.QueueApi.as_view(), name="charging-queue"),
+    path("notifications/", NotificationListApi.as_view(), name="notification-list"),
+    path("notifications/read-all/", NotificationReadAllApi.as_view(), name="notification-read-all"),
+    path("notifications/<uuid:notification_id>/read/", NotificationReadApi.as_view(), name="notification-read"),
+    path(
+        "charging-requests/<uuid:request_id>/",
+        charging_overview_api.RequestByIdApi.as_view(),
+        name="charging-request-by-id",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-routing/",
+        charging_overview_api.RoutingApi.as_view(),
+        name="case-charging-routing",
+    ),
+    path(
+        "cases/<uuid:case_id>/police-charges/",
+        charging_overview_api.PoliceChargeListApi.as_view(),
+        name="case-police-charge-list",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-requests/",
+        charging_requests_api.RequestListApi.as_view(),
+        name="case-charging-request-list",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-requests/<uuid:request_id>/",
+        charging_requests_api.RequestDetailApi.as_view(),
+        name="case-charging-request-detail",
+    ),
+    *[
+        path(
+            f"cases/<uuid:case_id>/charging-requests/<uuid:request_id>/{action}/",
+            view.as_view(),
+            name=f"case-charging-request-{action}",
+        )
+        for action, view in [
+            ("submit", charging_requests_api.RequestSubmitApi),
+            ("withdraw", charging_requests_api.RequestWithdrawApi),
+            ("approve", charging_requests_api.RequestApproveApi),
+            ("return-to-officer", charging_requests_api.RequestReturnToOfficerApi),
+            ("accept", charging_requests_api.RequestAcceptApi),
+            ("return-not-to-standard", charging_requests_api.RequestReturnNotToStandardApi),
+            ("allocate", charging_requests_api.RequestAllocateApi),
+            ("resubmit", charging_decisions_api.RequestResubmitApi),
+            ("reopen", charging_decisions_api.RequestReopenApi),
+        ]
+    ],
+    path(
+        "cases/<uuid:case_id>/charging-requests/<uuid:request_id>/decisions/",
+        charging_decisions_api.DecisionListApi.as_view(),
+        name="case-charging-decision-list",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-requests/<uuid:request_id>/decisions/<uuid:decision_id>/",
+        charging_decisions_api.DecisionDetailApi.as_view(),
+        name="case-charging-decision-detail",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-requests/<uuid:request_id>/decisions/<uuid:decision_id>/correct/",
+        charging_decisions_api.DecisionCorrectApi.as_view(),
+        name="case-charging-decision-correct",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-requests/<uuid:request_id>/action-items/",
+        charging_decisions_api.ActionItemListApi.as_view(),
+        name="case-charging-action-item-list",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-requests/<uuid:request_id>/action-items/<uuid:item_id>/answer/",
+        charging_decisions_api.ActionItemAnswerApi.as_view(),
+        name="case-charging-action-item-answer",
+    ),
+    path(
+        "cases/<uuid:case_id>/charging-requests/<uuid:request_id>/resubmissions/",
+        charging_decisions_api.ResubmissionListApi.as_view(),
+        name="case-charging-resubmission-list",
     ),
     re_path(r"^.*$", NotFoundApi.as_view(), name="not-found"),
 ]

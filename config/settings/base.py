@@ -347,6 +347,10 @@ SPECTACULAR_SETTINGS = {
 }
 # Case material: "kind" is also the name of other choice fields in the API.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["DocumentKindEnum"] = "files.choices.DocumentKind"  # type: ignore[index]
+# Charging: the test the police seek and the test the lawyer applied are the same Code tests.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["TestSoughtEnum"] = "charging.choices.TestSought"  # type: ignore[index]
+# Keeps the offence status's published name now that other inputs have a `status` too.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["StatusEnum"] = "casework.choices.OffenceStatus"  # type: ignore[index]
 
 CACHES = {
     "default": {
