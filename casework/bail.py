@@ -10,70 +10,42 @@ a court. Before April 2017 there was no statutory limit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from .choices import Authority, BailRegime
+from .deadlines import calculations
+from .deadlines.calculations import AUTHORITY_RANK as AUTHORITY_RANK
+from .deadlines.calculations import BailRuleError as BailRuleError
+from .deadlines.rules import DEFAULT_RULES, BailStep, get_rules
 
-PCA_2017_IN_FORCE = date(2017, 4, 3)
-PCSC_2022_IN_FORCE = date(2022, 10, 28)
-
-# Higher authorities may always do what lower ones may.
-AUTHORITY_RANK = {
-    Authority.CUSTODY_OFFICER: 1,
-    Authority.INSPECTOR: 2,
-    Authority.SUPERINTENDENT: 3,
-    Authority.MAGISTRATES_COURT: 4,
-}
-
-
-@dataclass(frozen=True)
-class Step:
-    """Bail may run up to ``limit`` after the bail start date on ``authority``'s say-so."""
-
-    limit: relativedelta
-    authority: Authority
-
-
-LADDERS: dict[BailRegime, tuple[Step, ...]] = {
-    BailRegime.PCSC_2022: (
-        Step(relativedelta(months=3), Authority.CUSTODY_OFFICER),
-        Step(relativedelta(months=6), Authority.INSPECTOR),
-        Step(relativedelta(months=9), Authority.SUPERINTENDENT),
-        Step(relativedelta(months=24), Authority.MAGISTRATES_COURT),
-    ),
-    BailRegime.PCA_2017: (
-        Step(relativedelta(days=28), Authority.INSPECTOR),
-        Step(relativedelta(months=3), Authority.SUPERINTENDENT),
-        Step(relativedelta(months=24), Authority.MAGISTRATES_COURT),
-    ),
-}
-
-PACE_BASIC_HOURS = 24
-PACE_SUPERINTENDENT_HOURS = 36
-PACE_MAXIMUM_HOURS = 96
+# The numbers live in ``casework.deadlines.rules`` (overridable by settings); these names remain for
+# existing callers.
+PCA_2017_IN_FORCE = DEFAULT_RULES.pca_2017_in_force
+PCSC_2022_IN_FORCE = DEFAULT_RULES.pcsc_2022_in_force
+PACE_BASIC_HOURS = DEFAULT_RULES.pace_basic_hours
+PACE_SUPERINTENDENT_HOURS = DEFAULT_RULES.pace_superintendent_hours
+PACE_MAXIMUM_HOURS = DEFAULT_RULES.pace_maximum_hours
 
 BAIL_END_BEFORE_START = "The bail period must end after the bail start date."
 BAIL_BEYOND_MAXIMUM = "Pre-charge bail cannot run beyond {limit} from its start date, even with a court's extension."
 BAIL_NEEDS_AUTHORITY = "Bail to {end} needs the authority of {needed}; {given} cannot authorise it."
 
 
-class BailRuleError(ValueError):
-    pass
-
-
 def regime_for(arrested_on: date) -> BailRegime:
-    if arrested_on >= PCSC_2022_IN_FORCE:
-        return BailRegime.PCSC_2022
-    if arrested_on >= PCA_2017_IN_FORCE:
-        return BailRegime.PCA_2017
-    return BailRegime.PRE_2017
+    return calculations.bail_regime_for(arrested_on)
 
 
+def _ladder(regime: BailRegime) -> tuple[BailStep, ...]:
+    return calculations.bail_ladder(regime, rules=get_rules())
+
+
+# Note: this service-facing check counts ``start + limit`` as the last day allowed, as it always has;
+# the statute's period "beginning with the bail start date" ends a day earlier
+# (``casework.deadlines.calculations.bail_period_end``).
 def initial_period_end(regime: BailRegime, start: date) -> date | None:
-    ladder = LADDERS.get(regime)
+    ladder = _ladder(regime)
     return start + ladder[0].limit if ladder else None
 
 
@@ -81,8 +53,8 @@ def required_authority(regime: BailRegime, start: date, end: date) -> Authority 
     """The lowest authority that may set bail to run until ``end``; None where no limit applies."""
     if end <= start:
         raise BailRuleError(BAIL_END_BEFORE_START)
-    ladder = LADDERS.get(regime)
-    if ladder is None:
+    ladder = _ladder(regime)
+    if not ladder:
         return None
     for step in ladder:
         if end <= start + step.limit:
@@ -101,7 +73,11 @@ def check_authority(regime: BailRegime, start: date, end: date, given: Authority
 
 
 def pace_limit(relevant_time: datetime, hours: int = PACE_BASIC_HOURS) -> datetime:
-    return relevant_time + timedelta(hours=hours)
+    """``hours`` of elapsed time after the relevant time (correct across a clock change); a naive
+    datetime is treated as wall-clock time, as before."""
+    if relevant_time.tzinfo is None:
+        return relevant_time + timedelta(hours=hours)
+    return calculations.pace_limit(relevant_time, hours)
 
 
 def _describe(delta: relativedelta) -> str:

@@ -399,3 +399,21 @@ class Hearing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_hearing_type_display()} at {self.court} on {self.starts_at:%Y-%m-%d}"
+
+
+class PublicHoliday(models.Model):
+    """A public holiday in England and Wales, for working-day arithmetic (``casework.deadlines``).
+
+    Loaded from the vendored GOV.UK list by ``manage.py load_public_holidays``; ``source`` says where
+    each row came from, so that a row added by hand (a newly proclaimed holiday) is never removed by a
+    reload."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%-d %B %Y})"

@@ -275,6 +275,7 @@ def run(started: Started) -> None:
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput", "--verbosity", "0")
     manage("load_reference_data")
+    manage("load_public_holidays")
     # The password travels in the environment, not the command line, so `ps` does not show it.
     os.environ["DEMO_PASSWORD"] = password
     sign_ins = manage("seed_demo", "--json", capture=True)
