@@ -46,7 +46,9 @@ def notify(
     if ids:
         from .tasks import send_notification_emails
 
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        # robust: the change has committed by now; a broker outage must cost the email, not turn the
+        # committed change into an error page (and a second attempt at it).
+        transaction.on_commit(lambda: send_notification_emails.delay(ids), robust=True)
     return created
 
 

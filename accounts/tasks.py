@@ -24,7 +24,10 @@ def record_worker_heartbeat() -> None:
     max_retries=5,
 )
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """Email each notification not yet emailed; the row is stamped so a retried task never sends twice."""
+    """Email each notification not yet emailed; the row is stamped so a retried task never sends twice.
+
+    The email says only what happened and on which URN (the subject) and links back: the body of the
+    notification (a lawyer's reasons, an action's wording) is case detail and stays in Casebridge."""
     from django.conf import settings
     from django.core.mail import send_mail
     from django.db import transaction
@@ -35,7 +38,9 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     for pk in notification_ids:
         with transaction.atomic():
             note = (
-                Notification.objects.select_for_update(skip_locked=True)
+                # Lock the notification only: the recipient's row must stay free (sign-in updates it)
+                # while the mail server is being talked to.
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()
@@ -45,7 +50,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             link = f"{settings.SITE_URL.rstrip('/')}{note.link}" if note.link else settings.SITE_URL
             send_mail(
                 subject=f"Casebridge: {note.subject}",
-                message=f"{note.body}\n\nOpen Casebridge to see it: {link}\n".lstrip(),
+                message=f"{note.subject}\n\nSign in to Casebridge to see it: {link}\n",
                 from_email=None,
                 recipient_list=[note.recipient.email],
             )

@@ -44,6 +44,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.AWAITING_CHARGING_DECISION, S.OUT_OF_COURT_DISPOSAL, X, why="The CPS authorises an out-of-court disposal."),
     _t(S.AWAITING_CHARGING_DECISION, S.ADMINISTRATIVELY_FINALISED, X, C, why="Never resubmitted or answered."),
     _t(S.ADMINISTRATIVELY_FINALISED, S.INVESTIGATION, P, why="Reopened because new material arrived."),
+    _t(
+        S.ADMINISTRATIVELY_FINALISED,
+        S.AWAITING_CHARGING_DECISION,
+        X,
+        why="The police reopen the charging request with the material that has arrived.",
+    ),
     _t(S.NO_FURTHER_ACTION, S.INVESTIGATION, P, C, why="Reopened, e.g. after a victim's right to review."),
     _t(S.OUT_OF_COURT_DISPOSAL, S.INVESTIGATION, P, why="Conditions breached: prosecution considered."),
     _t(S.CHARGED, S.PRE_TRIAL, P, C, why="The first hearing has been held and the case continues."),

@@ -195,12 +195,22 @@ def _check_version(request: ChargingRequest, expected_version: int | None) -> No
         raise ValidationError({"version": [CONFLICT]}, code="conflict")
 
 
-def _check_move(request: ChargingRequest, target: RequestStatus, actor: ChargingActor, reason: str = "") -> None:
+def _check_move(
+    request: ChargingRequest,
+    target: RequestStatus,
+    actor: ChargingActor,
+    reason: str = "",
+    reason_field: str = "reason",
+) -> None:
+    """The lifecycle's answer under ``status``; a missing reason under the field the user types it in."""
     try:
         transition = check_transition(request.status, target, actor)
-        check_reason(transition, reason)
     except TransitionError as exc:
         raise ValidationError({"status": [str(exc)]}) from exc
+    try:
+        check_reason(transition, reason)
+    except TransitionError as exc:
+        raise ValidationError({reason_field: [str(exc)]}) from exc
 
 
 def _move(request: ChargingRequest, target: RequestStatus, **stamps: Any) -> None:
@@ -894,6 +904,14 @@ def request_reopen(
     if request.status != RequestStatus.ADMINISTRATIVELY_FINALISED:
         _raise_if({"status": "Only an administratively finalised request can be reopened"})
     resubmission = _record_resubmission(request, by, summary, reopened=True)
+    if request.case.status == CaseStatus.ADMINISTRATIVELY_FINALISED:
+        case_transition(
+            case=request.case,
+            to=CaseStatus.AWAITING_CHARGING_DECISION,
+            by=by,
+            reason="Charging request reopened: new material",
+            mover=Mover.SYSTEM,
+        )
     _move(request, RequestStatus.RESUBMITTED, resubmitted_at=timezone.now(), resubmission_count=resubmission.number)
     _audit(
         request,
@@ -930,6 +948,14 @@ def finalise_unanswered_action_plans(*, now: Any = None) -> int:
                 # Partly answered: the police are working on it; escalation, not finalisation.
                 continue
             _check_move(request, RequestStatus.ADMINISTRATIVELY_FINALISED, ChargingActor.SYSTEM)
+            if request.case.status == CaseStatus.AWAITING_CHARGING_DECISION:
+                case_transition(
+                    case=request.case,
+                    to=CaseStatus.ADMINISTRATIVELY_FINALISED,
+                    by=None,
+                    reason=f"Charging request administratively finalised: action plan unanswered for {days} days",
+                    mover=Mover.SYSTEM,
+                )
             _move(request, RequestStatus.ADMINISTRATIVELY_FINALISED, finalised_at=now)
             _audit(
                 request,
@@ -966,9 +992,12 @@ def escalate_overdue_action_items(*, today: date | None = None) -> int:
     for request_pk in list(overdue):
         with transaction.atomic():
             request = ChargingRequest.objects.select_for_update(of=("self",)).select_related("case").get(pk=request_pk)
+            # Only the current plan: an earlier plan's actions left open (finalised unanswered, then reopened)
+            # can no longer be answered, so chasing them would only confuse.
+            current = [i.pk for i in current_action_items(request)]
             items = list(
                 ActionPlanItem.objects.select_for_update()
-                .filter(request=request, status=ActionItemStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
+                .filter(pk__in=current, status=ActionItemStatus.OPEN, due_on__lt=today, escalated_at__isnull=True)
                 .order_by("number")
             )
             if not items or request.status != RequestStatus.ACTION_PLAN_ISSUED:

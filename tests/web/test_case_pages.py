@@ -213,10 +213,7 @@ def test_timeline_shows_who_did_what_and_when(
 
 @pytest.mark.parametrize(
     ("tab", "honest"),
-    [
-        ("charging/", "Charging requests are not available in Casebridge yet."),
-        ("deadlines/", "Deadlines are not worked out in Casebridge yet."),
-    ],
+    [("deadlines/", "Deadlines are not worked out in Casebridge yet.")],
 )
 def test_later_features_say_they_are_not_available_yet(
     built: BuiltCase, officer_a: User, as_user: Login, tab: str, honest: str
