@@ -165,3 +165,42 @@ class HearingOutcome(models.TextChoices):
     VACATED = "vacated", "Vacated"
     SENT_TO_CROWN = "sent_to_crown", "Sent to the Crown Court"
     CONCLUDED = "concluded", "Concluded"
+
+
+class DeadlineKind(models.TextChoices):
+    """What a stored deadline is (``casework.deadlines.store`` computes them from the case's facts)."""
+
+    SUMMARY_TIME_LIMIT = "summary_time_limit", "Summary time limit (s.127 MCA 1980)"
+    DA_TIME_LIMIT = "da_time_limit", "Domestic abuse common assault time limit (s.39A CJA 1988)"
+    PACE_DETENTION = "pace_detention", "PACE detention limit"
+    PACE_REVIEW = "pace_review", "PACE detention review"
+    PRE_CHARGE_BAIL = "pre_charge_bail", "Pre-charge bail period end"
+    RUI_AGEING = "rui_ageing", "Released under investigation: ageing"
+    CUSTODY_TIME_LIMIT = "custody_time_limit", "Custody time limit"
+    CHARGING_DECISION = "charging_decision", "CPS charging decision due"
+    ACTION_PLAN_ITEM = "action_plan_item", "Action plan item due"
+    FIRST_HEARING_FILE = "first_hearing_file", "First hearing file due"
+    THRESHOLD_TEST_REVIEW = "threshold_test_review", "Threshold Test charge review"
+    VICTIM_UPDATE = "victim_update", "Victims' Code update due"
+    VICTIM_RIGHT_TO_REVIEW = "victim_right_to_review", "Victims' right to review"
+
+
+# Deadlines set by statute: missing one ends a prosecution or frees a defendant. Their alerts cannot be
+# dismissed without an acknowledgement.
+STATUTORY_DEADLINES = frozenset(
+    {
+        DeadlineKind.SUMMARY_TIME_LIMIT,
+        DeadlineKind.DA_TIME_LIMIT,
+        DeadlineKind.PACE_DETENTION,
+        DeadlineKind.PRE_CHARGE_BAIL,
+        DeadlineKind.CUSTODY_TIME_LIMIT,
+    }
+)
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    # What the deadline was for happened in time (e.g. charged within the time limit, the action answered).
+    MET = "met", "Met"
+    # The facts no longer give this deadline (e.g. the suspect was released, the offence removed).
+    CANCELLED = "cancelled", "No longer applies"

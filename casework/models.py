@@ -32,6 +32,8 @@ from .choices import (
     CaseStatus,
     ContactPreference,
     CustodyEventKind,
+    DeadlineKind,
+    DeadlineStatus,
     EnhancedRights,
     HearingOutcome,
     HearingType,
@@ -417,3 +419,43 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%-d %B %Y})"
+
+
+class Deadline(models.Model):
+    """One deadline on a case, computed from its facts by ``casework.deadlines.store.recompute_case_deadlines``
+    in the same transaction as the change that moves it, and by the periodic sweep.
+
+    ``subject_key`` says which suspect, offence, custody period, request or action it belongs to, so that
+    (case, kind, subject_key) is one deadline however often it is recomputed. ``next_alert_at`` is the alert
+    sweep's cursor: the earliest moment an alert threshold of this deadline is next reached (null once every
+    threshold has been alerted or the deadline is closed)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(max_length=40, choices=DeadlineKind.choices)
+    subject_key = models.CharField(max_length=100, blank=True, default="")
+    suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines")
+    offence = models.ForeignKey(
+        OffenceAllegation, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
+    label = models.CharField(max_length=300, help_text="What is due, e.g. 'Custody time limit: J Reed, ABH'.")
+    due_at = models.DateTimeField()
+    rule = models.CharField(max_length=500, help_text="The rule that produced it and its source.")
+    statutory = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
+    next_alert_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "subject_key"], name="deadline_one_per_subject"),
+        ]
+        indexes = [
+            models.Index(fields=["next_alert_at"], name="deadline_sweep_idx", condition=models.Q(status="open")),
+            models.Index(fields=["case", "status", "due_at"], name="deadline_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.due_at:%Y-%m-%d %H:%M})"

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..choices import Authority, BailRegime, ModeOfTrial
 from .calendar import LONDON, CalendarLike, as_calendar, is_ctl_non_working_day
-from .rules import AlertSchedule, BailStep, DeadlineKind, DeadlineRules, Unit, charging_due_hours, get_rules
+from .rules import AlertSchedule, BailStep, DeadlineRules, ScheduleKind, Unit, charging_due_hours, get_rules
 
 AUTHORITY_RANK: dict[Authority, int] = {
     Authority.CUSTODY_OFFICER: 1,
@@ -114,7 +114,7 @@ class TimeLimit:
 
     expires_on: date
     basis: str
-    kind: DeadlineKind
+    kind: ScheduleKind
     explanation: str
     # True while s.39A's six-month period has not started (no statement or video interview yet).
     provisional: bool = False
@@ -151,7 +151,7 @@ def domestic_abuse_time_limit(
         return TimeLimit(
             expires_on=overall,
             basis="s.39A CJA 1988",
-            kind=DeadlineKind.DOMESTIC_ABUSE_LIMIT,
+            kind=ScheduleKind.DOMESTIC_ABUSE_LIMIT,
             explanation=(
                 f"No witness statement or video-recorded interview from the victim is recorded, so the "
                 f"{r.domestic_abuse_from_statement_months}-month period has not started: only the "
@@ -172,7 +172,7 @@ def domestic_abuse_time_limit(
     return TimeLimit(
         expires_on=expires,
         basis="s.39A CJA 1988",
-        kind=DeadlineKind.DOMESTIC_ABUSE_LIMIT,
+        kind=ScheduleKind.DOMESTIC_ABUSE_LIMIT,
         explanation=f"The earlier of the two s.39A bounds: {why}.",
     )
 
@@ -207,7 +207,7 @@ def prosecution_time_limit(
     return TimeLimit(
         expires_on=summary_time_limit(committed_on=committed_on, committed_until=committed_until, rules=r),
         basis="s.127 MCA 1980",
-        kind=DeadlineKind.STATUTORY_LIMIT,
+        kind=ScheduleKind.STATUTORY_LIMIT,
         explanation=f"{r.summary_time_limit_months} months from the offence on {_long(offence_day)}.",
     )
 
@@ -575,7 +575,7 @@ def cps_vrr_request_deadline(*, told_on: date, calendar: CalendarLike, rules: De
 class Threshold:
     """One alert point of a deadline: ``amount`` ``unit`` before it, or overdue (``amount`` 0)."""
 
-    kind: DeadlineKind
+    kind: ScheduleKind
     amount: int
     unit: Unit
     overdue: bool = False
@@ -623,7 +623,7 @@ def is_overdue(deadline: datetime | date, now: datetime) -> bool:
 
 
 def thresholds_crossed(
-    kind: DeadlineKind | str,
+    kind: ScheduleKind | str,
     deadline: datetime | date,
     now: datetime,
     calendar: CalendarLike,
@@ -636,14 +636,14 @@ def thresholds_crossed(
     ``overdue`` point last once the deadline has passed. A caller raises each alert once: the newest
     point reached is the one to act on."""
     r = rules or get_rules()
-    schedule: AlertSchedule = r.alerts[DeadlineKind(kind)]
+    schedule: AlertSchedule = r.alerts[ScheduleKind(kind)]
     crossed = [
-        Threshold(DeadlineKind(kind), amount, schedule.unit)
+        Threshold(ScheduleKind(kind), amount, schedule.unit)
         for amount in sorted(schedule.before, reverse=True)
         if _reached(_trigger(deadline, amount, schedule.unit, calendar), _aware(now, "Now"))
     ]
     if is_overdue(deadline, now):
-        crossed.append(Threshold(DeadlineKind(kind), 0, schedule.unit, overdue=True))
+        crossed.append(Threshold(ScheduleKind(kind), 0, schedule.unit, overdue=True))
     return tuple(crossed)
 
 
@@ -651,3 +651,40 @@ def earliest(limits: Iterable[TimeLimit | None]) -> TimeLimit | None:
     """The earliest of several offences' time limits (a case is at risk from its first)."""
     present = [limit for limit in limits if limit is not None]
     return min(present, key=lambda limit: limit.expires_on) if present else None
+
+
+def alert_times(
+    kind: ScheduleKind | str,
+    deadline: datetime,
+    calendar: CalendarLike,
+    *,
+    rules: DeadlineRules | None = None,
+) -> tuple[tuple[Threshold, datetime], ...]:
+    """Every alert point of a deadline with the moment it is reached, earliest first, ``overdue`` (at the
+    deadline itself) last. The alert sweep keeps the next of these in ``Deadline.next_alert_at``."""
+    r = rules or get_rules()
+    schedule_kind = ScheduleKind(kind)
+    schedule: AlertSchedule = r.alerts[schedule_kind]
+    points: list[tuple[Threshold, datetime]] = []
+    for amount in sorted(schedule.before, reverse=True):
+        trigger = _trigger(_aware(deadline, "The deadline"), amount, schedule.unit, calendar)
+        assert isinstance(trigger, datetime)
+        points.append((Threshold(schedule_kind, amount, schedule.unit), trigger))
+    points.append((Threshold(schedule_kind, 0, schedule.unit, overdue=True), deadline))
+    return tuple(sorted(points, key=lambda point: point[1]))
+
+
+def next_alert_at(
+    kind: ScheduleKind | str,
+    deadline: datetime,
+    after: datetime | None,
+    calendar: CalendarLike,
+    *,
+    rules: DeadlineRules | None = None,
+) -> datetime | None:
+    """The first alert point strictly after ``after`` (or the very first, when ``after`` is None); None once
+    the overdue point has passed."""
+    for _threshold, moment in alert_times(kind, deadline, calendar, rules=rules):
+        if after is None or moment > after:
+            return moment
+    return None

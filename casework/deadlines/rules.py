@@ -71,7 +71,7 @@ class Unit(enum.StrEnum):
     HOURS = "hours"
 
 
-class DeadlineKind(enum.StrEnum):
+class ScheduleKind(enum.StrEnum):
     """Which alert schedule a deadline follows (domain.md 12.2)."""
 
     STATUTORY_LIMIT = "statutory_limit"  # s.127 MCA 1980
@@ -90,14 +90,14 @@ class AlertSchedule:
     unit: Unit
 
 
-DEFAULT_ALERTS: Mapping[DeadlineKind, AlertSchedule] = MappingProxyType(
+DEFAULT_ALERTS: Mapping[ScheduleKind, AlertSchedule] = MappingProxyType(
     {
-        DeadlineKind.STATUTORY_LIMIT: AlertSchedule((60, 30, 14, 7), Unit.DAYS),
-        DeadlineKind.DOMESTIC_ABUSE_LIMIT: AlertSchedule((30, 14, 7), Unit.DAYS),
-        DeadlineKind.CUSTODY_TIME_LIMIT: AlertSchedule((28, 14, 7, 2), Unit.WORKING_DAYS),
-        DeadlineKind.PACE: AlertSchedule((2,), Unit.HOURS),
-        DeadlineKind.PRE_CHARGE_BAIL: AlertSchedule((14, 7), Unit.DAYS),
-        DeadlineKind.DUE: AlertSchedule((), Unit.DAYS),
+        ScheduleKind.STATUTORY_LIMIT: AlertSchedule((60, 30, 14, 7), Unit.DAYS),
+        ScheduleKind.DOMESTIC_ABUSE_LIMIT: AlertSchedule((30, 14, 7), Unit.DAYS),
+        ScheduleKind.CUSTODY_TIME_LIMIT: AlertSchedule((28, 14, 7, 2), Unit.WORKING_DAYS),
+        ScheduleKind.PACE: AlertSchedule((2,), Unit.HOURS),
+        ScheduleKind.PRE_CHARGE_BAIL: AlertSchedule((14, 7), Unit.DAYS),
+        ScheduleKind.DUE: AlertSchedule((), Unit.DAYS),
     }
 )
 
@@ -149,7 +149,7 @@ class DeadlineRules:
     police_vrr_decision_working_days: int = 30
     cps_vrr_request_working_days: int = 10
 
-    alerts: Mapping[DeadlineKind, AlertSchedule] = field(default_factory=lambda: DEFAULT_ALERTS)
+    alerts: Mapping[ScheduleKind, AlertSchedule] = field(default_factory=lambda: DEFAULT_ALERTS)
 
 
 DEFAULT_RULES = DeadlineRules()
@@ -179,3 +179,17 @@ def charging_due_hours() -> dict[str, int]:
     from charging.selectors import due_hours
 
     return due_hours()
+
+
+def schedule_for(kind: str) -> ScheduleKind:
+    """The alert schedule a stored deadline (``casework.choices.DeadlineKind``) follows."""
+    from casework.choices import DeadlineKind as Stored
+
+    return {
+        Stored.SUMMARY_TIME_LIMIT: ScheduleKind.STATUTORY_LIMIT,
+        Stored.DA_TIME_LIMIT: ScheduleKind.DOMESTIC_ABUSE_LIMIT,
+        Stored.CUSTODY_TIME_LIMIT: ScheduleKind.CUSTODY_TIME_LIMIT,
+        Stored.PACE_DETENTION: ScheduleKind.PACE,
+        Stored.PACE_REVIEW: ScheduleKind.PACE,
+        Stored.PRE_CHARGE_BAIL: ScheduleKind.PRE_CHARGE_BAIL,
+    }.get(Stored(kind), ScheduleKind.DUE)

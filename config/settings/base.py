@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "casework",
     "charging",
     "files",
+    "alerts",
     "metrics",
 ]
 
@@ -291,6 +293,16 @@ CHARGING_DUE_HOURS: dict[str, int] = env.json(
 )
 CHARGING_ADMIN_FINALISATION_DAYS: int = env.int("CHARGING_ADMIN_FINALISATION_DAYS", default=28)
 
+# Delay alerts (alerts app). Deliveries are retried with exponential backoff from ALERT_RETRY_BASE_SECONDS
+# up to ALERT_DELIVERY_MAX_ATTEMPTS tries; non-urgent alerts go in a daily digest at ALERT_DIGEST_HOUR
+# (Europe/London); an alert not acknowledged within ALERT_ESCALATE_AFTER_HOURS, or overdue, is escalated to
+# the managers of the recipient's organisation.
+ALERT_DELIVERY_MAX_ATTEMPTS: int = env.int("ALERT_DELIVERY_MAX_ATTEMPTS", default=6)
+ALERT_RETRY_BASE_SECONDS: int = env.int("ALERT_RETRY_BASE_SECONDS", default=60)
+ALERT_DIGEST_HOUR: int = env.int("ALERT_DIGEST_HOUR", default=7)
+ALERT_ESCALATE_AFTER_HOURS: int = env.int("ALERT_ESCALATE_AFTER_HOURS", default=24)
+ALERT_SWEEP_BATCH: int = env.int("ALERT_SWEEP_BATCH", default=5000)
+
 # Celery: tasks take ids and are idempotent; results are domain rows, so no result backend.
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
@@ -312,6 +324,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "charging.tasks.finalise_unanswered_action_plans",
         "schedule": 60.0 * 60,
     },
+    # Delay alerts: raise what is due (every 2 minutes), send the outbox (every minute; urgent alerts are
+    # also sent as soon as they commit), escalate what nobody acknowledged, the daily digest, and the
+    # periodic recomputation of stored deadlines (they are also recomputed whenever a case changes).
+    "alerts-sweep": {"task": "alerts.tasks.sweep_alerts", "schedule": 120.0},
+    "alerts-deliver": {"task": "alerts.tasks.deliver_due", "schedule": 60.0},
+    "alerts-escalate": {"task": "alerts.tasks.escalate_unacknowledged", "schedule": 60.0 * 15},
+    "alerts-daily-digest": {
+        "task": "alerts.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=env.int("ALERT_DIGEST_HOUR", default=7)),
+    },
+    "deadlines-recompute": {"task": "casework.tasks.recompute_open_deadlines", "schedule": 60.0 * 30},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -21,7 +21,7 @@ from casework.choices import Authority, BailRegime, ModeOfTrial
 from casework.deadlines import calculations as c
 from casework.deadlines.calendar import LONDON, is_ctl_non_working_day
 from casework.deadlines.holidays import vendored_calendar
-from casework.deadlines.rules import DEFAULT_RULES, DeadlineKind, DeadlineRules, get_rules
+from casework.deadlines.rules import DEFAULT_RULES, DeadlineRules, ScheduleKind, get_rules
 from charging.choices import AnticipatedPlea
 from charging.selectors import DEFAULT_DUE_HOURS
 
@@ -68,7 +68,7 @@ def test_domestic_abuse_time_limit(
     assert limit.expires_on == expected
     assert limit.provisional is provisional
     assert limit.basis == "s.39A CJA 1988"
-    assert limit.kind is DeadlineKind.DOMESTIC_ABUSE_LIMIT
+    assert limit.kind is ScheduleKind.DOMESTIC_ABUSE_LIMIT
 
 
 def test_without_a_statement_the_result_says_only_the_two_year_bound_applies() -> None:
@@ -583,7 +583,7 @@ def test_victims_right_to_review_deadlines() -> None:
 # -- alert thresholds ----------------------------------------------------------------------------
 
 
-def keys(kind: DeadlineKind, deadline: datetime | date, now: datetime) -> list[str]:
+def keys(kind: ScheduleKind, deadline: datetime | date, now: datetime) -> list[str]:
     return [t.key for t in c.thresholds_crossed(kind, deadline, now, CAL)]
 
 
@@ -598,7 +598,7 @@ def keys(kind: DeadlineKind, deadline: datetime | date, now: datetime) -> list[s
     ],
 )
 def test_statutory_limit_thresholds(now: datetime, expected: list[str]) -> None:
-    assert keys(DeadlineKind.STATUTORY_LIMIT, date(2026, 7, 1), now) == expected
+    assert keys(ScheduleKind.STATUTORY_LIMIT, date(2026, 7, 1), now) == expected
 
 
 @pytest.mark.parametrize(
@@ -613,21 +613,21 @@ def test_statutory_limit_thresholds(now: datetime, expected: list[str]) -> None:
     ],
 )
 def test_custody_time_limit_thresholds_count_working_days(now: datetime, expected: list[str]) -> None:
-    assert keys(DeadlineKind.CUSTODY_TIME_LIMIT, date(2026, 12, 24), now) == expected
+    assert keys(ScheduleKind.CUSTODY_TIME_LIMIT, date(2026, 12, 24), now) == expected
 
 
 def test_pace_threshold_two_hours_before_across_the_clock_change() -> None:
     deadline = london(2026, 3, 29, 2, 30)  # 02:30 BST = 01:30 UTC
-    assert keys(DeadlineKind.PACE, deadline, london(2026, 3, 28, 23, 29)) == []
-    assert keys(DeadlineKind.PACE, deadline, london(2026, 3, 28, 23, 30)) == ["T-2h"]  # two elapsed hours
-    assert keys(DeadlineKind.PACE, deadline, deadline) == ["T-2h", "overdue"]
+    assert keys(ScheduleKind.PACE, deadline, london(2026, 3, 28, 23, 29)) == []
+    assert keys(ScheduleKind.PACE, deadline, london(2026, 3, 28, 23, 30)) == ["T-2h"]  # two elapsed hours
+    assert keys(ScheduleKind.PACE, deadline, deadline) == ["T-2h", "overdue"]
 
 
 def test_bail_and_plain_due_thresholds() -> None:
-    assert keys(DeadlineKind.PRE_CHARGE_BAIL, date(2026, 4, 10), london(2026, 3, 27, 9, 0)) == ["T-14d"]
-    assert keys(DeadlineKind.PRE_CHARGE_BAIL, date(2026, 4, 10), london(2026, 4, 3, 9, 0)) == ["T-14d", "T-7d"]
-    assert keys(DeadlineKind.DUE, date(2026, 4, 10), london(2026, 4, 10, 9, 0)) == []
-    assert keys(DeadlineKind.DUE, date(2026, 4, 10), london(2026, 4, 11, 9, 0)) == ["overdue"]
+    assert keys(ScheduleKind.PRE_CHARGE_BAIL, date(2026, 4, 10), london(2026, 3, 27, 9, 0)) == ["T-14d"]
+    assert keys(ScheduleKind.PRE_CHARGE_BAIL, date(2026, 4, 10), london(2026, 4, 3, 9, 0)) == ["T-14d", "T-7d"]
+    assert keys(ScheduleKind.DUE, date(2026, 4, 10), london(2026, 4, 10, 9, 0)) == []
+    assert keys(ScheduleKind.DUE, date(2026, 4, 10), london(2026, 4, 11, 9, 0)) == ["overdue"]
     with pytest.raises(ValueError, match="not_a_kind"):
         c.thresholds_crossed("not_a_kind", date(2026, 4, 10), london(2026, 4, 11, 9, 0), CAL)
 
@@ -635,9 +635,9 @@ def test_bail_and_plain_due_thresholds() -> None:
 @given(
     st.datetimes(datetime(2026, 1, 1), datetime(2026, 12, 31), timezones=st.just(LONDON)),
     st.timedeltas(timedelta(0), timedelta(days=90)),
-    st.sampled_from(list(DeadlineKind)),
+    st.sampled_from(list(ScheduleKind)),
 )
-def test_thresholds_only_accumulate_as_time_passes(now: datetime, later: timedelta, kind: DeadlineKind) -> None:
+def test_thresholds_only_accumulate_as_time_passes(now: datetime, later: timedelta, kind: ScheduleKind) -> None:
     deadline = date(2026, 8, 14)
     before = c.thresholds_crossed(kind, deadline, now, CAL)
     after = c.thresholds_crossed(kind, deadline, c.add_elapsed(now, later), CAL)
@@ -659,10 +659,35 @@ def test_rules_default_and_settings_overrides(settings) -> None:  # type: ignore
 def test_alert_overrides_merge_with_the_defaults(settings) -> None:  # type: ignore[no-untyped-def]
     from casework.deadlines.rules import AlertSchedule, Unit
 
-    settings.CASEBRIDGE_DEADLINES = {"alerts": {DeadlineKind.PRE_CHARGE_BAIL: AlertSchedule((21,), Unit.DAYS)}}
-    assert keys(DeadlineKind.PRE_CHARGE_BAIL, date(2026, 4, 10), london(2026, 3, 20, 9, 0)) == ["T-21d"]
-    assert get_rules().alerts[DeadlineKind.PACE] == DEFAULT_RULES.alerts[DeadlineKind.PACE]
+    settings.CASEBRIDGE_DEADLINES = {"alerts": {ScheduleKind.PRE_CHARGE_BAIL: AlertSchedule((21,), Unit.DAYS)}}
+    assert keys(ScheduleKind.PRE_CHARGE_BAIL, date(2026, 4, 10), london(2026, 3, 20, 9, 0)) == ["T-21d"]
+    assert get_rules().alerts[ScheduleKind.PACE] == DEFAULT_RULES.alerts[ScheduleKind.PACE]
 
 
 def test_the_guilty_plea_constant_matches_charging() -> None:
     assert c.GUILTY_PLEA == AnticipatedPlea.GUILTY
+
+
+def test_alert_times_run_earliest_first_and_end_with_overdue_at_the_deadline() -> None:
+    from casework.deadlines.calculations import alert_times, next_alert_at
+    from casework.deadlines.calendar import LONDON
+
+    deadline = datetime(2026, 6, 30, 23, 59, tzinfo=LONDON)
+    points = alert_times("statutory_limit", deadline, frozenset())
+    assert [t.key for t, _ in points] == ["T-60d", "T-30d", "T-14d", "T-7d", "overdue"]
+    assert points[0][1] == datetime(2026, 5, 1, 23, 59, tzinfo=LONDON)
+    assert points[-1][1] == deadline
+    assert next_alert_at("statutory_limit", deadline, None, frozenset()) == points[0][1]
+    assert next_alert_at("statutory_limit", deadline, points[2][1], frozenset()) == points[3][1]
+    assert next_alert_at("statutory_limit", deadline, deadline, frozenset()) is None
+
+
+def test_every_stored_deadline_kind_has_an_alert_schedule() -> None:
+    from casework.choices import DeadlineKind as Stored
+    from casework.deadlines.rules import get_rules, schedule_for
+
+    rules = get_rules()
+    for kind in Stored:
+        assert schedule_for(kind) in rules.alerts
+    assert schedule_for(Stored.CUSTODY_TIME_LIMIT) == ScheduleKind.CUSTODY_TIME_LIMIT
+    assert schedule_for(Stored.ACTION_PLAN_ITEM) == ScheduleKind.DUE
