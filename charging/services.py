@@ -69,6 +69,10 @@ TEST_REQUIRED = "Say which test was applied: the Full Code Test or the Threshold
 LAWYER_NOT_IN_AREA = "Choose a CPS lawyer of this Area"
 UNKNOWN_CHOICE = "Choose from the list"
 NO_CPS_AREA = "The case has no CPS Area to send the request to"
+ONE_OPEN_REQUEST = "This case already has an open charging request: continue with that one"
+# A case has at most one charging request that is not closed; a decided or withdrawn one may be followed by
+# a new request (for example after a victim's right to review).
+CLOSED_REQUEST_STATUSES = (RequestStatus.DECIDED, RequestStatus.WITHDRAWN)
 ACTION_ITEMS_REQUIRED = "Add at least one action: say what the police need to do, why, and by when"
 ACTION_ITEMS_ONLY_DEFERRED = "Only an action plan or early advice lists actions"
 ACTION_TEXT_REQUIRED = "Action {n}: say what is needed"
@@ -263,6 +267,9 @@ def _apply_details(request: ChargingRequest, details: Mg3Details) -> None:
 def request_create(*, case: Case, details: Mg3Details, by: User) -> ChargingRequest:
     """Start an MG3 on the case: the police builders of the owning force."""
     _require(by, "charging.create_request", case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if ChargingRequest.objects.filter(case=case).exclude(status__in=CLOSED_REQUEST_STATUSES).exists():
+        _raise_if({"case": ONE_OPEN_REQUEST})
     _clean_details(case, details)
     request = ChargingRequest(case=case, created_by=by, cps_area=case.cps_area)
     _apply_details(request, details)
@@ -452,6 +459,19 @@ def request_return_to_police(
         {"reason": reason.strip()},
     )
     _notify_police(request, by, "charging_returned", "Charging request returned by the supervisor", reason.strip())
+    return request
+
+
+@transaction.atomic
+def request_take_back(*, request: ChargingRequest, by: User, expected_version: int | None = None) -> ChargingRequest:
+    """After CPS triage returned the request as not to the National File Standard, the officer takes it back
+    to a draft to put it right; it then goes through the supervisor to the CPS again."""
+    request = _lock(request)
+    _require(by, "charging.submit_request", request)
+    _check_version(request, expected_version)
+    _check_move(request, RequestStatus.DRAFT, ChargingActor.POLICE_OFFICER)
+    _move(request, RequestStatus.DRAFT)
+    _audit(request, by, AuditEventType.CHARGING_REQUEST_UPDATED, "Charging request taken back to put it right")
     return request
 
 

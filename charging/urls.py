@@ -22,6 +22,7 @@ urlpatterns = [
     path(req, police.request_detail, name="request-detail"),
     path(f"{req}change/", police.request_edit, name="request-edit"),
     path(f"{req}submit/", police.request_submit, name="request-submit"),
+    path(f"{req}take-back/", police.request_take_back, name="request-take-back"),
     path(f"{req}review/", police.request_review, name="request-review"),
     path(f"{req}withdraw/", police.request_withdraw, name="request-withdraw"),
     path(f"{req}actions/<uuid:item_id>/answer/", police.action_answer, name="action-answer"),

@@ -220,6 +220,7 @@ class PoliceActions:
     answer: bool = False
     resubmit: bool = False
     reopen: bool = False
+    take_back: bool = False
 
     @classmethod
     def of(cls, user: User, charging_request: ChargingRequest) -> PoliceActions:
@@ -235,11 +236,12 @@ class PoliceActions:
             answer=builder and status in (RequestStatus.ACTION_PLAN_ISSUED, RequestStatus.ADMINISTRATIVELY_FINALISED),
             resubmit=builder and status == RequestStatus.ACTION_PLAN_ISSUED,
             reopen=builder and status == RequestStatus.ADMINISTRATIVELY_FINALISED,
+            take_back=builder and status == RequestStatus.RETURNED_NOT_TO_STANDARD,
         )
 
     @property
     def any(self) -> bool:
-        return any((self.edit, self.submit, self.withdraw, self.review, self.resubmit, self.reopen))
+        return any((self.edit, self.submit, self.withdraw, self.review, self.resubmit, self.reopen, self.take_back))
 
 
 def decision_rows(
@@ -484,6 +486,27 @@ def request_submit(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.UU
             request, case, charging_request, action_errors=error_links(case, charging_request, exc), status=400
         )
     messages.success(request, "Charging request submitted for supervisor review")
+    return redirect(detail_url(case, charging_request))
+
+
+@login_required
+@require_POST
+def request_take_back(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.UUID) -> HttpResponse:
+    """The officer takes a request CPS triage returned back to a draft, to put it right and send it again."""
+    user = current_user(request)
+    case, charging_request = _request(request, case_id, request_id)
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        errors = [(f"#{ACTIONS_ANCHOR}", str(e)) for e in form.non_field_errors()]
+        return _detail(request, case, charging_request, action_errors=errors, status=400)
+    try:
+        services.request_take_back(request=charging_request, by=user, expected_version=_version(form))
+    except ValidationError as exc:
+        charging_request.refresh_from_db()
+        return _detail(
+            request, case, charging_request, action_errors=error_links(case, charging_request, exc), status=400
+        )
+    messages.success(request, "Charging request taken back: change the MG3 and the file, then submit it again")
     return redirect(detail_url(case, charging_request))
 
 

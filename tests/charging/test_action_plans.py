@@ -885,6 +885,7 @@ def test_only_a_supervisor_of_the_force_records_a_police_charge(
 def test_a_new_request_records_who_annex_1_says_decides(case: Case, summary_case: Case, officer_a: User) -> None:
     empty = s.request_create(case=case, details=_mg3(), by=officer_a)
     assert (empty.dg6_decider, empty.dg6_rule, empty.dg6_reason) == ("", "", "")
+    s.request_withdraw(request=empty, by=officer_a, reason="Started before the offences were added")
     _offence(case, officer_a, code="OF61016")
     cps = s.request_create(case=case, details=_mg3(), by=officer_a)
     cps.refresh_from_db()

@@ -369,8 +369,10 @@ def test_the_queue_puts_red_first_then_the_soonest_due_and_is_scoped(
     lawyer_cpsd: User,
     paralegal_north: User,
 ) -> None:
+    cases = iter(_case(f"10/AA/{n:05d}/26", officer_a) for n in range(20001, 20010))
+
     def sent(category: str, received_hours_ago: float, direct: bool = False) -> ChargingRequest:
-        request = s.request_create(case=case, details=_mg3(category=category), by=officer_a)
+        request = s.request_create(case=next(cases), details=_mg3(category=category), by=officer_a)
         request = s.request_submit(request=request, by=officer_a)
         request = s.request_approve(request=request, by=supervisor_a, to_cps_direct=direct)
         ChargingRequest.objects.filter(pk=request.pk).update(

@@ -263,8 +263,10 @@ def test_cps_users_see_only_requests_sent_to_them_with_the_links_their_role_allo
     manager_cps_north: User,
     as_user: Login,
 ) -> None:
+    # A draft the police withdrew never reaches the CPS; the request sent after it does.
+    withdrawn = s.request_create(case=case, details=_mg3(offence_summary="First draft"), by=officer_a)
+    s.request_withdraw(request=withdrawn, by=officer_a, reason="Started on the wrong suspect")
     sent = _sent(case, officer_a, supervisor_a)
-    s.request_create(case=case, details=_mg3(offence_summary="Second draft"), by=officer_a)
     url = reverse("charging:case-charging", args=[case.public_id])
     assert page(as_user(officer_a).get(url)).count('data-testid="charging-request"') == 2
     body = page(as_user(paralegal_north).get(url))
@@ -452,6 +454,48 @@ def test_submitting_sends_it_to_the_supervisor(draft: ChargingRequest, officer_a
     assert draft.status == RequestStatus.AWAITING_SUPERVISOR
 
 
+def test_a_request_returned_by_cps_triage_is_taken_back_put_right_and_sent_again(
+    case: Case,
+    offence: OffenceAllegation,
+    officer_a: User,
+    officer_b: User,
+    supervisor_a: User,
+    paralegal_north: User,
+    as_user: Login,
+) -> None:
+    request = s.request_return_not_to_standard(
+        request=_sent(case, officer_a, supervisor_a), by=paralegal_north, reason="No MG5", failure_codes=["FQ01"]
+    )
+    detail = _url("request-detail", request)
+    body = page(as_user(officer_a).get(detail))
+    assert "Take back to put it right" in body
+    assert "Take back to put it right" not in page(as_user(paralegal_north).get(detail))
+    url = _url("request-take-back", request)
+    # A stale form changes nothing; another force's officer is told nothing exists.
+    stale = as_user(officer_a).post(url, {"version": str(request.version - 1)})
+    assert stale.status_code == 400
+    assert as_user(officer_b).post(url, {"version": str(request.version)}).status_code == 404
+    request.refresh_from_db()
+    assert request.status == RequestStatus.RETURNED_NOT_TO_STANDARD
+    response = as_user(officer_a).post(url, {"version": str(request.version)}, follow=True)
+    assert banner(response).startswith("Charging request taken back")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DRAFT
+    # Put right and sent again: through the supervisor to the CPS.
+    s.request_submit(request=request, by=officer_a)
+    request = s.request_approve(request=request, by=supervisor_a)
+    assert request.status == RequestStatus.WITH_CPS_TRIAGE
+
+
+def test_a_second_open_request_on_a_case_is_refused(draft: ChargingRequest, officer_a: User) -> None:
+    with pytest.raises(s.ValidationError) as exc:
+        s.request_create(case=draft.case, details=_mg3(), by=officer_a)
+    assert exc.value.message_dict == {"case": [s.ONE_OPEN_REQUEST]}
+    assert ChargingRequest.objects.filter(case=draft.case).count() == 1
+    s.request_withdraw(request=draft, by=officer_a, reason="Charged by the police instead")
+    assert s.request_create(case=draft.case, details=_mg3(), by=officer_a).status == RequestStatus.DRAFT
+
+
 # -- supervisor review and withdrawal ---------------------------------------------------------------
 
 
@@ -635,7 +679,8 @@ def test_an_action_of_another_request_or_force_is_not_found(
 ) -> None:
     item = _items(planned)[0]
     data = {"status": ActionItemStatus.DONE, "response": "Done"}
-    other = s.request_create(case=planned.case, details=_mg3(), by=officer_a)
+    # An earlier request of the same case, withdrawn before this one was made.
+    other = ChargingRequest.objects.create(case=planned.case, created_by=officer_a, status=RequestStatus.WITHDRAWN)
     before = _state(planned)
     assert as_user(officer_b).post(_url("action-answer", planned, item.public_id), data).status_code == 404
     # The item's id under another request of the same case is not found either.
@@ -930,10 +975,10 @@ def test_the_tab_and_the_request_page_cost_the_same_queries_however_long_the_his
 ) -> None:  # fmt: skip
     small = _history(_case("10/AA/11111/26", officer_a), officer_a, supervisor_a, paralegal_north, lawyer_north, 1)
     large_case = _case("10/AA/22222/26", officer_a, flags=[CaseFlag.DOMESTIC_ABUSE])
-    large = _history(large_case, officer_a, supervisor_a, paralegal_north, lawyer_north, 4)
     for _ in range(2):
         withdrawn = s.request_create(case=large_case, details=_mg3(), by=officer_a)
         s.request_withdraw(request=withdrawn, by=officer_a, reason="Started twice")
+    large = _history(large_case, officer_a, supervisor_a, paralegal_north, lawyer_north, 4)
     assert large.decisions.count() == 4
     assert large.action_items.count() == 16
     assert large_case.charging_requests.count() == 3
