@@ -216,6 +216,7 @@ urlpatterns = [
             ("return-to-officer", charging_requests_api.RequestReturnToOfficerApi),
             ("accept", charging_requests_api.RequestAcceptApi),
             ("return-not-to-standard", charging_requests_api.RequestReturnNotToStandardApi),
+            ("take-back", charging_requests_api.RequestTakeBackApi),
             ("allocate", charging_requests_api.RequestAllocateApi),
             ("resubmit", charging_decisions_api.RequestResubmitApi),
             ("reopen", charging_decisions_api.RequestReopenApi),

@@ -275,6 +275,22 @@ class RequestAcceptApi(APIView):
         return Response(detail(request, charging_request))
 
 
+class RequestTakeBackApi(APIView):
+    """The officer takes a request CPS triage returned as not to the National File Standard back to a draft,
+    to put it right and send it again through the supervisor."""
+
+    @extend_schema(request=VersionInput, responses=RESPONSES, operation_id="charging_requests_take_back")
+    def post(self, request: Request, case_id: uuid.UUID, request_id: uuid.UUID) -> Response:
+        charging_request = visible_request(request, case_id, request_id)
+        ensure_any(request, charging_request, "charging.submit_request")
+        data = validated(VersionInput, request.data)
+        with service_call():
+            charging_request = services.request_take_back(
+                request=charging_request, by=acting_user(request), expected_version=data["version"]
+            )
+        return Response(detail(request, charging_request))
+
+
 class NotToStandardInput(ReasonInput):
     failure_codes = serializers.ListField(
         child=serializers.CharField(max_length=10),

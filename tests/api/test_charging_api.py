@@ -286,6 +286,13 @@ def test_triage_returns_a_file_not_to_standard_naming_the_failures(
     told = Notification.objects.get(recipient=officer_a)
     assert "FQ01" in told.body
     assert "No MG5" in told.body
+    # Only the police take it back, to put it right and send it again.
+    assert post(client, url(request, "take-back/"), {"version": 4}).status_code == 403
+    police = as_user(officer_a)
+    assert post(police, url(request, "take-back/"), {"version": 3}).status_code == 409
+    taken = post(police, url(request, "take-back/"), {"version": 4})
+    assert taken.status_code == 200, taken.content
+    assert taken.json()["status"] == RequestStatus.DRAFT
 
 
 def test_a_legal_manager_assigns_only_a_lawyer_of_the_area_and_must_name_one(
