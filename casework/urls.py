@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, hearings, offences, people
+from .views import cases, deadlines, hearings, offences, people
 
 app_name = "casework"
 
@@ -15,7 +15,7 @@ urlpatterns = [
     path(f"{case}people/", cases.case_people, name="case-people"),
     path(f"{case}offences/", cases.case_offences, name="case-offences"),
     path(f"{case}material/", cases.case_material, name="case-material"),
-    path(f"{case}deadlines/", cases.case_deadlines, name="case-deadlines"),
+    path(f"{case}deadlines/", deadlines.case_deadlines_page, name="case-deadlines"),
     path(f"{case}timeline/", cases.case_timeline_page, name="case-timeline"),
     path(f"{case}suspects/new/", people.suspect_add, name="suspect-add"),
     path(f"{case}suspects/<uuid:suspect_id>/change/", people.suspect_edit, name="suspect-edit"),

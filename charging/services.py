@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.notifications import notify
 from casework.choices import CaseStatus, OffenceStatus
 from casework.models import Case, OffenceAllegation
+from casework.services._common import notify_case_changed
 from casework.services.cases import case_transition
 from casework.workflow import Mover
 from files.choices import SubmissionStatus
@@ -431,6 +432,7 @@ def request_approve(
         approved_at=now,
         received_by_cps_at=now,
     )
+    notify_case_changed(request.case)  # the CPS now owes its decision
     _audit(
         request,
         by,
@@ -507,6 +509,7 @@ def request_return_not_to_standard(
             _raise_if({"failure_codes": UNKNOWN_CHOICE})
     _check_move(request, RequestStatus.RETURNED_NOT_TO_STANDARD, ChargingActor.CPS_TRIAGE, reason)
     _move(request, RequestStatus.RETURNED_NOT_TO_STANDARD, returned_at=timezone.now())
+    notify_case_changed(request.case)
     _audit(
         request,
         by,
@@ -705,6 +708,7 @@ def decision_record(
         else {"action_plan_issued_at": decision.decided_at}
     )
     _move(request, target, **stamps)
+    notify_case_changed(request.case)  # decision met; actions, first hearing file, TT review, victims
     label = DecisionOutcome(outcome).label
     _audit(
         request,
@@ -776,6 +780,7 @@ def decision_correct(
         _put_charges_on_case(request, [c.offence for c in charges])
     request.version += 1
     request.save(update_fields=["version", "updated_at"])
+    notify_case_changed(request.case)
     _audit(
         request,
         by,
@@ -841,6 +846,7 @@ def action_item_answer(
     item.responded_at = timezone.now()
     item.save()
     item.documents.set(documents)
+    notify_case_changed(request.case)  # the action's deadline is met
     _audit(
         request,
         by,
@@ -896,6 +902,7 @@ def request_resubmit(
     resubmission = _record_resubmission(request, by, summary, reopened=False)
     now = timezone.now()
     _move(request, RequestStatus.RESUBMITTED, resubmitted_at=now, resubmission_count=resubmission.number)
+    notify_case_changed(request.case)  # a new decision is owed
     _audit(
         request,
         by,
@@ -933,6 +940,7 @@ def request_reopen(
             mover=Mover.SYSTEM,
         )
     _move(request, RequestStatus.RESUBMITTED, resubmitted_at=timezone.now(), resubmission_count=resubmission.number)
+    notify_case_changed(request.case)  # a new decision is owed
     _audit(
         request,
         by,
@@ -977,6 +985,7 @@ def finalise_unanswered_action_plans(*, now: Any = None) -> int:
                     mover=Mover.SYSTEM,
                 )
             _move(request, RequestStatus.ADMINISTRATIVELY_FINALISED, finalised_at=now)
+            notify_case_changed(request.case)
             _audit(
                 request,
                 None,
@@ -1102,6 +1111,7 @@ def police_charge_record(*, case: Case, details: PoliceChargeDetails, by: User) 
         case=case, to=CaseStatus.CHARGED, by=by, reason="Charged by the police under DG6", mover=Mover.SYSTEM
     )
     OffenceAllegation.objects.filter(pk__in=[o.pk for o in details.offences]).update(status=OffenceStatus.CHARGED)
+    notify_case_changed(case)  # charged in time meets the time limit; the first hearing file is due
     audit_record(
         by=by,
         event_type=AuditEventType.POLICE_CHARGE_RECORDED,

@@ -19,7 +19,15 @@ from ..identifiers import IdentifierError, UrnFormat, parse_urn
 from ..models import Case
 from ..models import UrnFormat as UrnFormatRow
 from ..workflow import Mover, TransitionError, check_transition
-from ._common import derived_flags, lock_case, not_in_future, raise_if, refresh_search, require_perm
+from ._common import (
+    derived_flags,
+    lock_case,
+    not_in_future,
+    notify_case_changed,
+    raise_if,
+    refresh_search,
+    require_perm,
+)
 
 URN_TAKEN = "A case with this URN already exists. Search for it instead of creating it again."
 URN_OTHER_FORCE = "This URN belongs to force {code}; you can only create cases for {force}."
@@ -186,6 +194,7 @@ def case_transition(*, case: Case, to: str, by: User | None, reason: str, mover:
     previous = case.status
     case.status = CaseStatus(to)
     case.save(update_fields=["status", "updated_at"])
+    notify_case_changed(case)  # closing a case closes its deadlines
     audit_record(
         by=by,
         event_type=AuditEventType.CASE_STATUS_CHANGED,

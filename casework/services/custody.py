@@ -15,6 +15,7 @@ from accounts.models import Court, User
 
 from .. import bail
 from ..choices import Authority, BailRegime, CustodyEventKind
+from ..deadlines import calculations
 from ..models import CustodyEvent, OffenceAllegation, Suspect
 from ._common import lock_case, not_in_future, notify_case_changed, raise_if, require_perm
 
@@ -46,10 +47,38 @@ class CustodyDetails:
     first_remand_date: date | None = None
     conditions: str = ""
     notes: str = ""
+    # A bail extension in an exceptional case (PACE s.47ZG: a court may go beyond 18 months, to 24).
+    exceptional: bool = False
 
 
 def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def _beyond_legal_maximum(
+    current: CustodyEvent, current_end: date, proposed_end: date, authority: str, exceptional: bool
+) -> str | None:
+    """The precise refusal when an extension would take pre-charge bail past the most the law allows
+    (``calculations.check_bail_extension``: 18 months in a standard case under the 2022 law, 24 in an
+    exceptional one), or None. Who may grant a lawful extension is checked separately."""
+    assert current.bail_start_date is not None
+    regime = BailRegime(current.bail_regime or BailRegime.PCSC_2022)
+    steps = calculations.bail_period_ends(regime, current.bail_start_date)
+    allowed = [end for step, end in steps if exceptional or not step.exceptional]
+    if not allowed or proposed_end <= allowed[-1]:
+        return None
+    try:
+        calculations.check_bail_extension(
+            regime=regime,
+            bail_start_date=current.bail_start_date,
+            current_end=current_end,
+            proposed_end=proposed_end,
+            authority=Authority(authority),
+            exceptional=exceptional,
+        )
+    except calculations.BailRuleError as exc:
+        return str(exc)
+    return None  # pragma: no cover - past the maximum is always refused
 
 
 def _latest(suspect: Suspect, *kinds: str) -> CustodyEvent | None:
@@ -133,8 +162,17 @@ def custody_event_record(*, suspect: Suspect, details: CustodyDetails, by: User)
             errors["authority"] = "Choose who authorised the extension"
         else:
             current_end = timezone.localdate(current.period_ends_at) if current.period_ends_at else None
+            beyond = (
+                _beyond_legal_maximum(
+                    current, current_end, details.period_ends_on, details.authority, details.exceptional
+                )
+                if current_end and details.period_ends_on > current_end
+                else None
+            )
             if current_end and details.period_ends_on <= current_end:
                 errors["period_ends_on"] = EXTENSION_NOT_LATER.format(end=f"{current_end:%-d %B %Y}")
+            elif beyond:
+                errors["period_ends_on"] = beyond
             else:
                 try:
                     bail.check_authority(

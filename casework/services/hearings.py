@@ -13,7 +13,7 @@ from accounts.models import Court, User
 
 from ..choices import HearingOutcome, HearingType
 from ..models import Case, Hearing
-from ._common import lock_case, raise_if, require_perm
+from ._common import lock_case, notify_case_changed, raise_if, require_perm
 
 COURT_REQUIRED = "Choose the court"
 TYPE_REQUIRED = "Choose the type of hearing"
@@ -54,6 +54,7 @@ def hearing_add(*, case: Case, details: HearingDetails, by: User) -> Hearing:
         outcome_notes=details.outcome_notes.strip(),
     )
     case.save(update_fields=["updated_at"])
+    notify_case_changed(case)  # sending to the Crown Court and the start of trial move custody time limits
     audit_record(
         by=by,
         event_type=AuditEventType.HEARING_ADDED,
@@ -78,6 +79,7 @@ def hearing_update(*, hearing: Hearing, details: HearingDetails, by: User) -> He
     hearing.outcome_notes = details.outcome_notes.strip()
     hearing.save()
     case.save(update_fields=["updated_at"])
+    notify_case_changed(case)  # sending to the Crown Court and the start of trial move custody time limits
     audit_record(
         by=by,
         event_type=AuditEventType.HEARING_UPDATED,

@@ -24,7 +24,15 @@ from ..choices import (
 )
 from ..identifiers import IdentifierError, normalise_asn, normalise_pnc_id
 from ..models import Case, Suspect, Victim, VictimUpdate, Witness, WitnessUnavailability
-from ._common import lock_case, not_in_future, raise_if, refresh_search, require_perm, sync_derived_flags
+from ._common import (
+    lock_case,
+    not_in_future,
+    notify_case_changed,
+    raise_if,
+    refresh_search,
+    require_perm,
+    sync_derived_flags,
+)
 
 NAME_REQUIRED = "Enter the {part}"
 PNC_ON_CASE = "This PNC ID is already recorded for another suspect on this case."
@@ -263,6 +271,7 @@ def victim_update_record(
         given_by=by,
     )
     _touch(case)
+    notify_case_changed(case)  # a Victims' Code update meets the victim's deadline
     audit_record(
         by=by,
         event_type=AuditEventType.VICTIM_UPDATE_GIVEN,

@@ -298,8 +298,3 @@ def _placeholder(request: HttpRequest, case_id: uuid.UUID, tab: str) -> HttpResp
 @login_required
 def case_material(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _placeholder(request, case_id, "material")
-
-
-@login_required
-def case_deadlines(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    return _placeholder(request, case_id, "deadlines")

@@ -211,18 +211,6 @@ def test_timeline_shows_who_did_what_and_when(
     assert "Case viewed" not in body
 
 
-@pytest.mark.parametrize(
-    ("tab", "honest"),
-    [("deadlines/", "Deadlines are not worked out in Casebridge yet.")],
-)
-def test_later_features_say_they_are_not_available_yet(
-    built: BuiltCase, officer_a: User, as_user: Login, tab: str, honest: str
-) -> None:
-    body = page(as_user(officer_a).get(case_url(built, tab)))
-    assert honest in body
-    assert "No material has been added" not in body
-
-
 # ---------------------------------------------------------------------------------------------
 # Status changes
 
