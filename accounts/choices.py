@@ -114,3 +114,7 @@ class AuditEventType(models.TextChoices):
     CHARGING_REQUEST_FINALISED = "charging_request_finalised", "Charging request administratively finalised"
     CHARGING_REQUEST_REOPENED = "charging_request_reopened", "Charging request reopened"
     POLICE_CHARGE_RECORDED = "police_charge_recorded", "Police charging decision recorded"
+    # alerts
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", "Delay alert acknowledged"
+    ALERT_DISMISSED = "alert_dismissed", "Delay alert dismissed"
+    ALERT_DELIVERY_RETRIED = "alert_delivery_retried", "Undelivered alert email retried by an administrator"

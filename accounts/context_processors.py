@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from alerts.selectors import unacknowledged_label
+
 from .models import User
 from .navigation import navigation_for
 from .notifications import notifications_for
@@ -31,7 +33,13 @@ def service(request: HttpRequest) -> dict[str, Any]:
     navigation = navigation_for(user, request.path)
     # The unread count rides on the Notifications entry, so only people who have that entry pay for it.
     inbox = reverse("notifications:list")
+    alerts = reverse("alerts:alert-list")
     for item in navigation:
         if item["url"] == inbox:
             item["unread"] = unread_label(user)
+        elif item["url"] == alerts:
+            # Bounded like the unread count (alerts.selectors.unacknowledged_count).
+            waiting = unacknowledged_label(user=user)
+            if waiting:
+                item["label"] = f"{item['label']} ({waiting} unacknowledged)"
     return {"service_name": settings.SERVICE_NAME, "navigation": navigation}

@@ -21,6 +21,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry("Cases", "casework:case-list", lambda user: user.is_police or user.is_cps),
     NavEntry("Charging queue", "charging:queue", lambda user: user.is_cps),
     NavEntry("Notifications", "notifications:list", lambda user: user.is_police or user.is_cps),
+    NavEntry("Alerts", "alerts:alert-list", lambda user: user.is_police or user.is_cps),
     NavEntry("Your account", "accounts:account", lambda user: True),
     NavEntry("Administration", "admin:index", lambda user: user.is_system_administrator and user.is_staff),
 ]

@@ -7,7 +7,9 @@ from rest_framework.views import APIView
 
 from accounts.api import MeApi, OrganisationListApi
 from accounts.api_notifications import NotificationListApi, NotificationReadAllApi, NotificationReadApi
+from alerts import api as alerts_api
 from casework.api.cases import CaseDetailApi, CaseListApi, CaseStatusApi, CaseTimelineApi
+from casework.api.deadlines import DeadlineListApi
 from casework.api.offence_codes import OffenceCodeDetailApi, OffenceCodeSearchApi
 from casework.api.people import (
     CustodyEventListApi,
@@ -70,6 +72,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/witnesses/<uuid:witness_id>/", WitnessDetailApi.as_view(), name="case-witness-detail"),
     path("cases/<uuid:case_id>/offences/", OffenceListApi.as_view(), name="case-offence-list"),
     path("cases/<uuid:case_id>/offences/<uuid:offence_id>/", OffenceDetailApi.as_view(), name="case-offence-detail"),
+    path("cases/<uuid:case_id>/deadlines/", DeadlineListApi.as_view(), name="case-deadline-list"),
     path("cases/<uuid:case_id>/hearings/", HearingListApi.as_view(), name="case-hearing-list"),
     path("cases/<uuid:case_id>/hearings/<uuid:hearing_id>/", HearingDetailApi.as_view(), name="case-hearing-detail"),
     path("offence-codes/", OffenceCodeSearchApi.as_view(), name="offence-code-list"),
@@ -252,5 +255,10 @@ urlpatterns = [
         charging_decisions_api.ResubmissionListApi.as_view(),
         name="case-charging-resubmission-list",
     ),
+    # Delay alerts: the caller's own (alerts.api)
+    path("alerts/", alerts_api.AlertListApi.as_view(), name="alert-list"),
+    path("alerts/<uuid:alert_id>/", alerts_api.AlertDetailApi.as_view(), name="alert-detail"),
+    path("alerts/<uuid:alert_id>/acknowledge/", alerts_api.AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
+    path("alerts/<uuid:alert_id>/dismiss/", alerts_api.AlertDismissApi.as_view(), name="alert-dismiss"),
     re_path(r"^.*$", NotFoundApi.as_view(), name="not-found"),
 ]

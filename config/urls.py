@@ -36,6 +36,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/material/", include("files.urls")),
     path("", include("charging.urls")),
     path("notifications/", include("accounts.urls_notifications")),
+    path("alerts/", include("alerts.urls")),
+    path("alerts/admin/", include("alerts.urls_admin")),
     path("cases/", include("casework.urls")),
     path("offence-codes/", offence_codes.offence_code_search_page, name="offence-code-search"),
     path("accessibility/", pages.accessibility, name="accessibility"),

@@ -19,7 +19,12 @@ from .base import PASSWORD_HASHERS
 
 # Argon2 is deliberately slow; tests assert base uses it (tests/unit/test_security_settings.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail stays in memory (mail.outbox), except in a real worker started by a test that points it at a loopback
+# SMTP server (tests/alerts/test_delivery_smtp.py passes CASEBRIDGE_TEST_EMAIL_URL, e.g. smtp://127.0.0.1:2525).
+if os.environ.get("CASEBRIDGE_TEST_EMAIL_URL"):
+    vars().update(env.email_url("CASEBRIDGE_TEST_EMAIL_URL"))  # noqa: F405
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TWO_FACTOR_REQUIRED = False
 SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = False

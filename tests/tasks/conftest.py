@@ -39,14 +39,17 @@ def celery_queue() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(
-    django_db_setup: None, django_db_blocker: object, celery_queue: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[subprocess.Popen[bytes]]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        database_url = _database_url()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url}
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
+def start_celery_worker(
+    *, database_url: str, queue: str, log: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a worker on ``queue`` and wait until it is ready. ``extra_env`` reaches the worker's settings
+    (tests/alerts gives it a loopback SMTP server this way)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url,
+        **(extra_env or {}),
+    }
     with open(log, "wb") as log_file:
         process = subprocess.Popen(
             [
@@ -58,12 +61,12 @@ def celery_worker_process(
                 "worker",
                 "--pool=solo",
                 "-Q",
-                celery_queue,
+                queue,
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
                 "--loglevel=INFO",
-                f"--hostname=test-{celery_queue}@%h",
+                f"--hostname=test-{queue}@%h",
             ],
             cwd=ROOT,
             env=env,
@@ -76,12 +79,27 @@ def celery_worker_process(
             process.kill()
             raise RuntimeError(f"Celery worker did not start:\n{log.read_text()}")
         time.sleep(0.2)
-    yield process
+    return process
+
+
+def stop_celery_worker(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, django_db_blocker: object, celery_queue: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[subprocess.Popen[bytes]]:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        database_url = _database_url()
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    process = start_celery_worker(database_url=database_url, queue=celery_queue, log=log)
+    yield process
+    stop_celery_worker(process)
 
 
 def wait_for(predicate: object, timeout: float = 30.0) -> bool:

@@ -104,3 +104,11 @@ def test_csrf_failure_page_explains_nothing_was_saved(officer_a: User) -> None:
 
 def test_accessibility_statement_is_public(client: Client, db: None) -> None:
     assert "Accessibility statement" in client.get("/accessibility/").content.decode()
+
+
+def test_the_administrators_home_links_to_undelivered_alert_emails(
+    admin_user: User, officer_a: User, as_user: Callable[[User], Client]
+) -> None:
+    html = as_user(admin_user).get("/").content.decode()
+    assert 'href="/alerts/admin/undelivered/">Undelivered alert emails</a>' in html
+    assert "Undelivered alert emails" not in as_user(officer_a).get("/").content.decode()

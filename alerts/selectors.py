@@ -1,0 +1,107 @@
+"""Scoped reads of delay alerts: a person sees only their own alerts, and only those of cases they may still
+see (``accounts.access``). An alert of a case that has left their scope (a transfer, a change of role) is
+hidden like one that does not exist, in pages, in the API and in the header count."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
+
+from accounts.access import case_scope_for
+from accounts.models import User
+
+from .models import Alert
+
+ALERT_NOT_FOUND = "No alert found."
+
+# The header shows at most "99+": it is on every page, so it reads a bounded handful of rows through the
+# inbox index rather than counting a person's whole history.
+COUNT_SHOWN_UP_TO = 99
+
+ESCALATED_PREFIX = "escalated:"
+_BEFORE = re.compile(r"^T-(?P<amount>\d+)(?P<unit>wd|d|h)$")
+_UNITS = {"d": ("day", "days"), "wd": ("working day", "working days"), "h": ("hour", "hours")}
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    unacknowledged: bool = False
+    urgent: bool = False
+    case_id: uuid.UUID | None = None
+    # Dismissed alerts are out of the default inbox; the person can still ask for them.
+    include_dismissed: bool = False
+
+
+def alerts_for(*, user: User, filters: AlertFilters | None = None) -> QuerySet[Alert]:
+    """The user's own alerts on cases they may see: those needing acknowledgement first, then newest first."""
+    filters = filters or AlertFilters()
+    alerts = (
+        Alert.objects.filter(recipient_id=user.pk)
+        .filter(case_scope_for(user).as_q(prefix="deadline__case__"))
+        .select_related("deadline", "deadline__case")
+    )
+    if filters.unacknowledged:
+        alerts = alerts.filter(acknowledged_at__isnull=True)
+    if filters.urgent:
+        alerts = alerts.filter(urgent=True)
+    if filters.case_id is not None:
+        alerts = alerts.filter(case_id=filters.case_id)
+    if not filters.include_dismissed:
+        alerts = alerts.filter(dismissed_at__isnull=True)
+    waiting = ExpressionWrapper(Q(acknowledged_at__isnull=True), output_field=BooleanField())
+    return alerts.order_by(waiting.desc(), "-created_at", "-id")
+
+
+def alert_get_for(*, user: User, public_id: uuid.UUID | str) -> Alert:
+    """One of the user's alerts on a case they may see (dismissed ones too), or 404 — the same answer for
+    another person's alert, an alert of a case out of scope, and one that does not exist."""
+    try:
+        return alerts_for(user=user, filters=AlertFilters(include_dismissed=True)).get(public_id=public_id)
+    except (Alert.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(ALERT_NOT_FOUND) from exc
+
+
+def unacknowledged_count(*, user: User, up_to: int = COUNT_SHOWN_UP_TO) -> int:
+    """How many of the user's alerts still wait for them (not acknowledged, not dismissed), counted up to
+    ``up_to + 1`` at most: reading more would only ever be shown as "99+"."""
+    if not user.is_authenticated:
+        return 0
+    waiting = (
+        Alert.objects.filter(recipient_id=user.pk, acknowledged_at__isnull=True, dismissed_at__isnull=True)
+        .filter(case_scope_for(user).as_q(prefix="deadline__case__"))
+        .values_list("pk", flat=True)
+    )
+    return len(waiting[: up_to + 1])
+
+
+def unacknowledged_label(*, user: User) -> str:
+    """``"3"``, ``"99+"``, or ``""`` when nothing waits."""
+    found = unacknowledged_count(user=user)
+    if found > COUNT_SHOWN_UP_TO:
+        return f"{COUNT_SHOWN_UP_TO}+"
+    return str(found) if found else ""
+
+
+def threshold_in_words(threshold: str) -> str:
+    """The alert point as people say it: ``T-14d`` → "14 days before", ``T-2wd`` → "2 working days before",
+    ``T-2h`` → "2 hours before", ``overdue`` → "Overdue"; an escalated copy → "Escalated to you (overdue)"."""
+    if threshold.startswith(ESCALATED_PREFIX):
+        original = threshold.removeprefix(ESCALATED_PREFIX)
+        return f"Escalated to you ({_point_in_words(original).lower()})" if original else "Escalated to you"
+    return _point_in_words(threshold)
+
+
+def _point_in_words(threshold: str) -> str:
+    if threshold == "overdue":
+        return "Overdue"
+    match = _BEFORE.match(threshold)
+    if match is None:
+        return threshold
+    amount = int(match["amount"])
+    one, many = _UNITS[match["unit"]]
+    return f"{amount} {one if amount == 1 else many} before"
