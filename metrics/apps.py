@@ -3,3 +3,14 @@ from django.apps import AppConfig
 
 class MetricsConfig(AppConfig):
     name = "metrics"
+    verbose_name = "Joint performance metrics"
+
+    def ready(self) -> None:
+        from casework.services._common import CASE_CHANGED_HOOKS
+
+        from . import definitions  # noqa: F401  (registers every metric)
+        from .compute import mark_case_dirty
+
+        # A change to a case marks the days its snapshots may change, in the same transaction.
+        if mark_case_dirty not in CASE_CHANGED_HOOKS:
+            CASE_CHANGED_HOOKS.append(mark_case_dirty)

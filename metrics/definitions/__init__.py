@@ -1,0 +1,4 @@
+"""The metric definitions, one module per subject. Importing this package registers every metric
+(``metrics.apps.MetricsConfig.ready``)."""
+
+from . import charging  # noqa: F401
