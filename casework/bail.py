@@ -41,12 +41,15 @@ def _ladder(regime: BailRegime) -> tuple[BailStep, ...]:
     return calculations.bail_ladder(regime, rules=get_rules())
 
 
-# Note: this service-facing check counts ``start + limit`` as the last day allowed, as it always has;
-# the statute's period "beginning with the bail start date" ends a day earlier
-# (``casework.deadlines.calculations.bail_period_end``).
+def _last_day(start: date, limit: relativedelta) -> date:
+    """The last day of a period of ``limit`` "beginning with the bail start date" (PACE ss.47ZB–47ZG):
+    the start date counts, so 3 months beginning with 11 January ends on 10 April."""
+    return calculations.bail_period_end(start, limit)
+
+
 def initial_period_end(regime: BailRegime, start: date) -> date | None:
     ladder = _ladder(regime)
-    return start + ladder[0].limit if ladder else None
+    return _last_day(start, ladder[0].limit) if ladder else None
 
 
 def required_authority(regime: BailRegime, start: date, end: date) -> Authority | None:
@@ -57,7 +60,7 @@ def required_authority(regime: BailRegime, start: date, end: date) -> Authority 
     if not ladder:
         return None
     for step in ladder:
-        if end <= start + step.limit:
+        if end <= _last_day(start, step.limit):
             return step.authority
     raise BailRuleError(BAIL_BEYOND_MAXIMUM.format(limit=_describe(ladder[-1].limit)))
 

@@ -169,7 +169,7 @@ def test_release_on_bail_derives_the_regime_and_is_audited(records: Records, cli
     body = response.json()
     assert body["bail_regime"] == BailRegime.PCSC_2022
     assert body["bail_regime_label"].startswith("Police, Crime, Sentencing and Courts Act 2022")
-    assert body["period_ends_at"].startswith("2025-04-06T23:59")
+    assert body["period_ends_at"].startswith("2025-04-05T23:59")  # 3 months beginning with 6 January
     assert body["authority"] == "custody_officer"
     event = CustodyEvent.objects.get(public_id=body["id"])
     assert event.recorded_by.username == "officer_a"

@@ -302,7 +302,7 @@ def test_pre_charge_bail_uses_the_regime_of_the_arrest_date_and_extensions_need_
         by=officer_a,
     )
     assert bailed.bail_regime == BailRegime.PCSC_2022
-    assert timezone.localdate(bailed.period_ends_at) == date(2026, 4, 10)
+    assert timezone.localdate(bailed.period_ends_at) == date(2026, 4, 9)  # 3 months beginning with 10 January
     count = suspect.custody_events.count()
     with pytest.raises(ValidationError) as exc:
         s.custody_event_record(

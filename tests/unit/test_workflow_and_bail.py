@@ -59,18 +59,20 @@ def test_bail_regime_is_decided_by_the_arrest_date(arrested: date, regime: BailR
 
 
 def test_worked_example_of_the_2022_ladder() -> None:
-    """Bail from 10 January 2026: 3 months on the custody officer (to 10 April), an inspector to
-    10 July, a superintendent to 10 October, then only a court."""
+    """Bail from 10 January 2026. Each period runs "beginning with the bail start date" (PACE ss.47ZB-47ZG), so
+    the start date is its first day: 3 months on the custody officer end on 9 April, an inspector may go to
+    9 July, a superintendent to 9 October, then only a court, never beyond 24 months (9 January 2028)."""
     start = date(2026, 1, 10)
     r = BailRegime.PCSC_2022
-    assert bail.initial_period_end(r, start) == date(2026, 4, 10)
-    assert bail.required_authority(r, start, date(2026, 4, 10)) == Authority.CUSTODY_OFFICER
-    assert bail.required_authority(r, start, date(2026, 4, 11)) == Authority.INSPECTOR
-    assert bail.required_authority(r, start, date(2026, 7, 10)) == Authority.INSPECTOR
-    assert bail.required_authority(r, start, date(2026, 10, 10)) == Authority.SUPERINTENDENT
-    assert bail.required_authority(r, start, date(2026, 10, 11)) == Authority.MAGISTRATES_COURT
+    assert bail.initial_period_end(r, start) == date(2026, 4, 9)
+    assert bail.required_authority(r, start, date(2026, 4, 9)) == Authority.CUSTODY_OFFICER
+    assert bail.required_authority(r, start, date(2026, 4, 10)) == Authority.INSPECTOR
+    assert bail.required_authority(r, start, date(2026, 7, 9)) == Authority.INSPECTOR
+    assert bail.required_authority(r, start, date(2026, 10, 9)) == Authority.SUPERINTENDENT
+    assert bail.required_authority(r, start, date(2026, 10, 10)) == Authority.MAGISTRATES_COURT
+    assert bail.required_authority(r, start, date(2028, 1, 9)) == Authority.MAGISTRATES_COURT
     with pytest.raises(bail.BailRuleError, match="24 months"):
-        bail.required_authority(r, start, date(2028, 1, 11))
+        bail.required_authority(r, start, date(2028, 1, 10))
 
 
 def test_an_inspector_cannot_authorise_seven_months() -> None:
@@ -82,10 +84,12 @@ def test_an_inspector_cannot_authorise_seven_months() -> None:
 
 
 def test_worked_example_of_the_2017_ladder() -> None:
+    """28 days beginning with 1 March 2020 end on 28 March; 3 months (a superintendent) on 31 May."""
     start = date(2020, 3, 1)
-    assert bail.initial_period_end(BailRegime.PCA_2017, start) == date(2020, 3, 29)
-    assert bail.required_authority(BailRegime.PCA_2017, start, date(2020, 5, 1)) == Authority.SUPERINTENDENT
-    assert bail.required_authority(BailRegime.PCA_2017, start, date(2020, 6, 2)) == Authority.MAGISTRATES_COURT
+    assert bail.initial_period_end(BailRegime.PCA_2017, start) == date(2020, 3, 28)
+    assert bail.required_authority(BailRegime.PCA_2017, start, date(2020, 3, 29)) == Authority.SUPERINTENDENT
+    assert bail.required_authority(BailRegime.PCA_2017, start, date(2020, 5, 31)) == Authority.SUPERINTENDENT
+    assert bail.required_authority(BailRegime.PCA_2017, start, date(2020, 6, 1)) == Authority.MAGISTRATES_COURT
 
 
 def test_before_2017_there_was_no_limit() -> None:
