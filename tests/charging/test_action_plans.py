@@ -16,7 +16,6 @@ from django.test import override_settings
 
 from accounts.choices import AuditEventType
 from accounts.models import AuditEvent, Notification, Unit, User
-from casework import services as cs
 from casework.choices import CaseStatus, OffenceStatus
 from casework.models import Case, OffenceAllegation, OffenceCode
 from casework.selectors import case_get_visible_to, case_timeline
@@ -28,6 +27,8 @@ from charging.models import ActionPlanItem, ChargingDecision, ChargingRequest, P
 from charging.selectors import QueueFilters, charging_queue_for, decisions_for, latest_action_plan
 from files.choices import DocumentKind
 from files.models import Document
+
+from .builders import add_offence, allocated, make_case, mg3
 
 pytestmark = pytest.mark.django_db
 
@@ -42,38 +43,7 @@ def _clock() -> Iterator[None]:
         yield
 
 
-# -- builders (copied from tests/charging/test_services.py and extended) ---------------------------
-
-
-def _case(urn: str, officer: User, supervisor: User | None = None) -> Case:
-    return cs.case_create(
-        urn=urn, details=cs.CaseDetails(summary="Wounding outside a pub", supervisor=supervisor), by=officer
-    )
-
-
-def _offence(case: Case, officer: User, code: str = "OF61016") -> OffenceAllegation:
-    suspect = cs.suspect_add(case=case, details=cs.SuspectDetails("Jamie", "Smith"), by=officer)
-    return cs.offence_add(
-        case=case, details=cs.OffenceDetails(suspect=suspect, code=code, committed_on=date(2026, 1, 5)), by=officer
-    )
-
-
-def _mg3() -> s.Mg3Details:
-    return s.Mg3Details(
-        suspect_status="Released on bail",
-        offence_summary="Stabbed the victim outside the pub",
-        proposed_charges="Wounding with intent (s.18)",
-        defence_account="No comment interview",
-        lines_of_inquiry_done="CCTV seized, witnesses spoken to",
-    )
-
-
-def _to_allocated(case: Case, officer: User, supervisor: User, triage: User, lawyer: User) -> ChargingRequest:
-    request = s.request_create(case=case, details=_mg3(), by=officer)
-    request = s.request_submit(request=request, by=officer)
-    request = s.request_approve(request=request, by=supervisor)
-    request = s.request_accept(request=request, by=triage)
-    return s.request_allocate(request=request, by=lawyer)
+_case, _offence, _mg3, _to_allocated = make_case, add_offence, mg3, allocated
 
 
 def _item(action: str = "Obtain the medical statement", **overrides: Any) -> s.ActionItemDetails:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,42 +17,20 @@ from kombu.exceptions import OperationalError
 
 from accounts import tasks
 from accounts.models import Notification, Unit, User
-from casework import services as cs
 from casework.models import Case, OffenceAllegation, OffenceCode
 from charging import services as s
 from charging.choices import ActionItemStatus, DecisionOutcome, RequestStatus
 from charging.choices import TestSought as CodeTest
 from charging.models import ChargingRequest
 
+from .builders import add_offence, make_case, mg3
+
 pytestmark = pytest.mark.django_db
 
 REASONS = "Full Code Test met: CCTV shows Jamie Smith; Mary Jones identifies him."
 
 
-# -- builders (as in tests/charging/test_services.py) ----------------------------------------------
-
-
-def _case(urn: str, officer: User, supervisor: User | None) -> Case:
-    return cs.case_create(
-        urn=urn, details=cs.CaseDetails(summary="Wounding outside a pub", supervisor=supervisor), by=officer
-    )
-
-
-def _offence(case: Case, officer: User, code: str = "OF61016") -> OffenceAllegation:
-    suspect = cs.suspect_add(case=case, details=cs.SuspectDetails("Jamie", "Smith"), by=officer)
-    return cs.offence_add(
-        case=case, details=cs.OffenceDetails(suspect=suspect, code=code, committed_on=date(2026, 1, 5)), by=officer
-    )
-
-
-def _mg3() -> s.Mg3Details:
-    return s.Mg3Details(
-        suspect_status="Released on bail",
-        offence_summary="Stabbed the victim outside the pub",
-        proposed_charges="Wounding with intent (s.18)",
-        defence_account="No comment interview",
-        lines_of_inquiry_done="CCTV seized, witnesses spoken to",
-    )
+_case, _offence, _mg3 = make_case, add_offence, mg3
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts.choices import AuditEventType
 from accounts.models import AuditEvent, Organisation, Unit, User
-from casework import services as cs
 from casework.choices import CaseStatus
 from casework.models import Case, OffenceAllegation, OffenceCode
 from casework.selectors import case_timeline
@@ -26,32 +25,16 @@ from charging.selectors import charging_queue_for
 from files.choices import FileStage, SubmissionStatus
 from files.models import FileSubmission, QualityReport
 
+from .builders import add_offence, make_case, mg3
+
 pytestmark = pytest.mark.django_db
 
 
-def _case(urn: str, officer: User) -> Case:
-    return cs.case_create(urn=urn, details=cs.CaseDetails(summary="Wounding outside a pub"), by=officer)
-
-
-def _offence(case: Case, officer: User, code: str = "OF61016") -> OffenceAllegation:
-    suspect = cs.suspect_add(case=case, details=cs.SuspectDetails("Jamie", "Smith"), by=officer)
-    return cs.offence_add(
-        case=case, details=cs.OffenceDetails(suspect=suspect, code=code, committed_on=date(2026, 1, 5)), by=officer
-    )
+_case, _offence = make_case, add_offence
 
 
 def _mg3(**overrides: Any) -> s.Mg3Details:
-    values: dict[str, Any] = {
-        "category": ChargingCategory.GREEN,
-        "suspect_status": "Released on bail",
-        "offence_summary": "Stabbed the victim outside the pub",
-        "proposed_charges": "Wounding with intent (s.18)",
-        "defence_account": "No comment interview",
-        "lines_of_inquiry_done": "CCTV seized, witnesses spoken to",
-        "outstanding_evidence": [{"what": "Medical statement", "target_date": "2026-03-01"}],
-    }
-    values.update(overrides)
-    return s.Mg3Details(**values)
+    return mg3(**{"outstanding_evidence": [{"what": "Medical statement", "target_date": "2026-03-01"}], **overrides})
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -38,6 +38,7 @@ from files.choices import FileStage, SubmissionStatus
 from files.models import FileSubmission, QualityReport
 from tests.factories.accounts import UserFactory
 
+from ..charging.builders import add_offence, mg3
 from .test_case_support import assert_form_error, date_parts, page
 
 pytestmark = pytest.mark.django_db
@@ -52,24 +53,7 @@ def _case(n: int, officer: User) -> Case:
     return cs.case_create(urn=f"10/AA/{n:05d}/26", details=cs.CaseDetails(summary="Wounding outside a pub"), by=officer)
 
 
-def _offence(case: Case, officer: User, code: str = "OF61016") -> OffenceAllegation:
-    suspect = cs.suspect_add(case=case, details=cs.SuspectDetails("Jamie", "Smith"), by=officer)
-    return cs.offence_add(
-        case=case, details=cs.OffenceDetails(suspect=suspect, code=code, committed_on=date(2026, 1, 5)), by=officer
-    )
-
-
-def _mg3(**overrides: Any) -> s.Mg3Details:
-    values: dict[str, Any] = {
-        "category": ChargingCategory.GREEN,
-        "suspect_status": "Released on bail",
-        "offence_summary": "Stabbed the victim outside the pub",
-        "proposed_charges": "Wounding with intent (s.18)",
-        "defence_account": "No comment interview",
-        "lines_of_inquiry_done": "CCTV seized, witnesses spoken to",
-    }
-    values.update(overrides)
-    return s.Mg3Details(**values)
+_offence, _mg3 = add_offence, mg3
 
 
 def _sent(case: Case, officer: User, supervisor: User, *, to_cps_direct: bool = False, **mg3: Any) -> ChargingRequest:

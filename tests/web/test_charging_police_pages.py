@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from accounts.choices import AuditEventType
 from accounts.models import AuditEvent, Unit, User
-from casework import services as cs
 from casework.choices import CaseFlag, CaseStatus
 from casework.models import Case, OffenceAllegation, OffenceCode
 from charging import forms_police as fp
@@ -35,6 +34,7 @@ from charging.views import police as views
 from files.choices import DocumentKind, FileStage, SubmissionStatus
 from files.models import Document, FileSubmission
 
+from ..charging.builders import add_offence, make_case
 from .test_case_support import date_parts, error_summary, page
 
 pytestmark = pytest.mark.django_db
@@ -45,15 +45,7 @@ Login = Callable[[User], Client]
 # -- building cases and requests through the services ---------------------------------------------
 
 
-def _case(urn: str, officer: User, **details: Any) -> Case:
-    return cs.case_create(urn=urn, details=cs.CaseDetails(summary="Wounding outside a pub", **details), by=officer)
-
-
-def _offence(case: Case, officer: User, code: str = "OF61016") -> OffenceAllegation:
-    suspect = cs.suspect_add(case=case, details=cs.SuspectDetails("Jamie", "Smith"), by=officer)
-    return cs.offence_add(
-        case=case, details=cs.OffenceDetails(suspect=suspect, code=code, committed_on=date(2026, 1, 5)), by=officer
-    )
+_case, _offence = make_case, add_offence
 
 
 def _mg3(**overrides: Any) -> s.Mg3Details:
