@@ -85,7 +85,12 @@ class ChargingRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "cps_area"], name="charging_request_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "cps_area"], name="charging_request_queue_idx"),
+            # The daily metric snapshots read requests by the day they were received and decided.
+            models.Index(fields=["received_by_cps_at"], name="charging_request_received_idx"),
+            models.Index(fields=["decided_at"], name="charging_request_decided_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Charging request {self.public_id} ({self.get_status_display()})"
@@ -109,6 +114,7 @@ class ChargingDecision(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(reasons=""), name="charging_decision_has_reasons"),
         ]
+        indexes = [models.Index(fields=["decided_at"], name="charging_decision_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.decided_at:%Y-%m-%d})"
@@ -184,6 +190,7 @@ class Resubmission(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["request", "number"], name="resubmission_number_unique")]
+        indexes = [models.Index(fields=["submitted_at"], name="resubmission_day_idx")]
 
     def __str__(self) -> str:
         return f"MG3A {self.number}"

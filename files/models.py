@@ -289,6 +289,9 @@ class CpsAssessment(models.Model):
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["assessed_at"], name="cps_assessment_day_idx")]
+
     def __str__(self) -> str:
         return f"CPS assessment: {'met' if self.met_standard else 'not met'}"
 

@@ -4,8 +4,11 @@
 - ``recompute_day(day)`` replaces every snapshot row of that day (all metrics, or the ones named) in one
   transaction: readers see the old rows or the new ones, never a half-built day.
 - ``mark_dirty(days)`` / ``mark_case_dirty(case)`` record which days' source data changed. The case-changed
-  hook (``casework.services._common.CASE_CHANGED_HOOKS``) calls ``mark_case_dirty`` in the same transaction as
-  the change, so a committed change always leaves its days marked.
+  hooks (``casework.services._common.CASE_CHANGED_HOOKS``) call it in the same transaction as the change, so
+  a committed change always leaves its days marked: once before the deadline store recomputes the case's
+  deadlines (``mark_case_dirty_before_derived``, for the days derived rows are about to leave) and once after.
+  What changes with no change to a case (alerts raised, acknowledged and escalated; stock metrics on a new
+  day) is caught by ``metrics.tasks.recompute_recent`` just after midnight, which marks yesterday and today.
 - ``build_dirty_days()`` (Celery: ``metrics.tasks.build_snapshots``) rebuilds the marked days, each under a
   row lock taken with SKIP LOCKED so two workers never build the same day; a day marked again while it is
   being built stays marked and is built once more.
@@ -17,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from casework.models import Case
+from casework.models import Case, OffenceAllegation
 
 from .models import DirtyDay, MetricSnapshot
 from .registry import CASE_DAY_SOURCES, REGISTRY
@@ -79,13 +83,48 @@ def mark_dirty(days: Iterable[date]) -> None:
         )
 
 
-def mark_case_dirty(case: Case) -> None:
-    """Mark today and every day the case's events fall on (``registry.CASE_DAY_SOURCES``)."""
+def _dimensions_may_have_changed(case: Case) -> bool:
+    """Whether this change may have moved the case to other dimension values (``metrics.dimensions``): its CPS
+    Area, force or unit differ from the previous version in its row history (pghistory), or its first offence,
+    which gives its offence group, was added or changed today."""
+    versions = list(
+        apps.get_model("casework", "CaseEvent")
+        .objects.filter(pgh_obj_id=case.pk)
+        .order_by("-pgh_id")
+        .values_list("force_id", "unit_id", "cps_area_id")[:2]
+    )
+    if len(versions) == 2 and versions[0] != versions[1]:
+        return True
+    first = OffenceAllegation.objects.filter(case_id=case.pk).order_by("created_at", "id").values("updated_at")[:1]
+    changed = [row["updated_at"] for row in first]
+    return bool(changed) and timezone.localdate(changed[0]) >= timezone.localdate()
+
+
+def case_days(case: Case) -> set[date]:
+    """Today and every day up to today the case's events fall on (``registry.CASE_DAY_SOURCES``). When the
+    case's dimensions may have changed, every day from its earliest event to today: the case then moves
+    between dimension values on all of them, including the days in between its events that a stock metric
+    (people on bail, open referrals) counts it on."""
     today = timezone.localdate()
     days: set[date] = {today}
     for source in CASE_DAY_SOURCES:
         days.update(d for d in source(case) if d <= today)
-    mark_dirty(days)
+    if _dimensions_may_have_changed(case):
+        first = min(days)
+        days.update(first + timedelta(days=n) for n in range((today - first).days + 1))
+    return days
+
+
+def mark_case_dirty(case: Case) -> None:
+    """Mark the days a change to the case may alter (``case_days``). Registered twice on the case-changed
+    hooks: before the deadline store recomputes the case's deadlines, and after everything else, so a
+    derived row that moved (a deadline given a new due time) marks both its old day and its new one."""
+    mark_dirty(case_days(case))
+
+
+def mark_case_dirty_before_derived(case: Case) -> None:
+    """``mark_case_dirty`` as the first case-changed hook (see there)."""
+    mark_dirty(case_days(case))
 
 
 def build_dirty_days(limit: int = 31) -> int:

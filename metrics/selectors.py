@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
@@ -36,7 +38,7 @@ UNKNOWN_METRIC = "There is no metric called “{value}”: see the metric defini
 UNKNOWN_DIMENSION = "“{value}” is not a dimension: choose one of {choices}"
 UNKNOWN_GRAIN = "“{value}” is not a period length: choose day, week or month"
 PERIOD_BACKWARDS = "The period ends before it starts"
-PERIOD_TOO_LONG = "A period of {days} days is too long for {grain}ly figures: at most {max} days"
+PERIOD_TOO_LONG = "A period of {days} days is too long for figures by {grain}: at most {max} days"
 FORCE_OUT_OF_SCOPE = "You cannot see figures for that force"
 NO_SCOPE = "Only police managers and CPS legal managers see organisation-wide figures"
 
@@ -166,9 +168,38 @@ def value_of(metric: Metric, numerator: float, denominator: float) -> float | No
     return numerator / denominator
 
 
+def _histogram_sums(qs: QuerySet[MetricSnapshot], group_column: str) -> list[tuple[date, Any, int, int]]:
+    """The histograms of ``qs`` added up in the database, per day (and group): only the buckets that hold
+    something come back, as (day, group, bucket, count), so no 366-long array is read per row."""
+    rows = qs.exclude(histogram=None).values("day", "histogram", *([group_column] if group_column else []))
+    try:
+        inner, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    # The column name comes from the fixed dimension names (``validate``); every value is a parameter.
+    group = f', s."{group_column}"' if group_column else ""
+    select = f'SELECT s."day"{group or ", NULL"}, u.i - 1, SUM(u.h) FROM ({inner}) AS s '  # noqa: S608
+    sql = select + "CROSS JOIN LATERAL unnest(s.histogram) WITH ORDINALITY AS u(h, i) "
+    sql += f'WHERE u.h > 0 GROUP BY s."day"{group}, u.i'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(day, grp, int(index), int(count)) for day, grp, index, count in cursor.fetchall()]
+
+
 def metric_series(query: MetricQuery, *, user: User) -> list[Point]:
     """The metric's value per period (and per value of ``group_by``), in period order. A stock metric takes
     each period's last day with data; a flow metric adds up the period's days."""
+    return _aggregate(query, user, whole=False)
+
+
+def metric_total(query: MetricQuery, *, user: User) -> list[Point]:
+    """The metric over the whole of ``start``..``end`` (per value of ``group_by``): one point each, dated
+    ``start``, with the median and 90th percentile of the whole period for day metrics. A stock metric takes
+    the period's last day with data."""
+    return _aggregate(query, user, whole=True)
+
+
+def _aggregate(query: MetricQuery, user: User, *, whole: bool) -> list[Point]:
     metric = validate(query)
     scope = metrics_scope_for(user)
     if scope.is_empty:
@@ -176,29 +207,39 @@ def metric_series(query: MetricQuery, *, user: User) -> list[Point]:
     force = query.filters.get("force")
     if force is not None and scope.force_ids is not None and int(force) not in scope.force_ids:
         raise MetricQueryError("force", FORCE_OUT_OF_SCOPE)
+
+    def bucket(day: date) -> date:
+        return query.start if whole else _period_start(day, query.grain)
+
     qs = _snapshots(query, scope)
     group_column = ""
     if query.group_by:
         group_column = f"{query.group_by}_id" if query.group_by in ("force", "unit", "cps_area") else query.group_by
     if metric.stock:
-        # Last day with data in each period, then that day's rows.
-        trunc = {"month": TruncMonth, "week": TruncWeek, "day": TruncDay}[query.grain]("day")
-        last_days = {row["last"] for row in qs.annotate(period=trunc).values("period").annotate(last=Max("day"))}
+        # The last day built in each period (or in the whole period), then that day's rows. The last day is found
+        # across every force, not only the user's: a force whose population fell to nothing has no rows that day
+        # and must show nothing, not an earlier day's figure.
+        built = MetricSnapshot.objects.filter(metric=query.metric, day__gte=query.start, day__lte=query.end)
+        if whole:
+            last = built.aggregate(last=Max("day"))["last"]
+            last_days = {last} if last else set()
+        else:
+            trunc = {"month": TruncMonth, "week": TruncWeek, "day": TruncDay}[query.grain]("day")
+            periods = built.annotate(period=trunc).values("period").annotate(last=Max("day"))
+            last_days = {row["last"] for row in periods}
         qs = qs.filter(day__in=last_days)
     group_keys = ["day", group_column] if group_column else ["day"]
     per_day = qs.values(*group_keys).annotate(n=Sum("numerator"), d=Sum("denominator")).order_by(*group_keys)
     sums: dict[tuple[date, Any], list[float]] = defaultdict(lambda: [0.0, 0.0])
     for row in per_day:
-        key = (_period_start(row["day"], query.grain), row.get(group_column) if group_column else None)
+        key = (bucket(row["day"]), row.get(group_column) if group_column else None)
         sums[key][0] += row["n"] or 0.0
         sums[key][1] += row["d"] or 0.0
     histograms: dict[tuple[date, Any], list[int]] = {}
     if metric.unit == MetricUnit.DAYS:
-        for row in qs.exclude(histogram=None).values("day", "histogram", *([group_column] if group_column else [])):
-            key = (_period_start(row["day"], query.grain), row.get(group_column) if group_column else None)
-            base = histograms.setdefault(key, [0] * HISTOGRAM_DAYS)
-            for i, count in enumerate(row["histogram"]):
-                base[i] += count
+        for day, group, index, count in _histogram_sums(qs, group_column):
+            key = (bucket(day), group)
+            histograms.setdefault(key, [0] * HISTOGRAM_DAYS)[index] += count
     points = []
     for (period, group), (n, d) in sorted(sums.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         histogram = histograms.get((period, group))

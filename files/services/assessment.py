@@ -24,7 +24,7 @@ from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from accounts.models import User
 from casework.selectors import CASE_NOT_FOUND
-from casework.services._common import raise_if, require_perm
+from casework.services._common import notify_case_changed, raise_if, require_perm
 
 from ..choices import DisputeOutcome, FailureResponse, SubmissionStatus
 from ..models import AssessmentFailure, CpsAssessment, FileSubmission
@@ -139,6 +139,8 @@ def assessment_record(
         else f"File did not meet the National File Standard: {', '.join(codes)}",
         data={"submission": str(submission.public_id), "met_standard": met_standard, "failures": codes},
     )
+    # The metrics (first-time acceptance, failure reasons) and the deadlines read the assessment.
+    notify_case_changed(submission.case)
     return assessment
 
 
@@ -175,6 +177,7 @@ def failure_respond(*, failure: AssessmentFailure, response: str, note: str = ""
         summary=f"{failure.code} {FailureResponse(response).label.lower()}",
         data={"code": failure.code, "response": response, "note": failure.response_note},
     )
+    notify_case_changed(case)
     return failure
 
 
@@ -209,4 +212,5 @@ def dispute_decide(*, failure: AssessmentFailure, outcome: str, note: str, by: U
         summary=f"{failure.code}: {DisputeOutcome(outcome).label}",
         data={"code": failure.code, "outcome": outcome, "note": failure.dispute_note},
     )
+    notify_case_changed(case)
     return failure

@@ -24,7 +24,7 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return day_bounds(start)[0], day_bounds(end)[1]
 
 
-def dims_of(row: dict[str, Any], category: str = "") -> Dims:
+def dims_of(row: Any, category: str = "") -> Dims:
     """The dimensions of a row grouped with ``metrics.dimensions.case_dimension_values`` (plus ``category_``
     when the query grouped by a charging category)."""
     return Dims(
