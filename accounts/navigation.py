@@ -22,6 +22,8 @@ ENTRIES: list[NavEntry] = [
     NavEntry("Charging queue", "charging:queue", lambda user: user.is_cps),
     NavEntry("Notifications", "notifications:list", lambda user: user.is_police or user.is_cps),
     NavEntry("Alerts", "alerts:alert-list", lambda user: user.is_police or user.is_cps),
+    # Managers see the joint dashboard there; officers and lawyers see their own work.
+    NavEntry("Performance", "metrics:dashboard", lambda user: user.is_police or user.is_cps),
     NavEntry("Your account", "accounts:account", lambda user: True),
     NavEntry("Administration", "admin:index", lambda user: user.is_system_administrator and user.is_staff),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("alert_sweep",)
+BENCHMARKS = ("alert_sweep", "metrics_dashboard")
 
 
 def main(argv: list[str]) -> int:

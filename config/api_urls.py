@@ -36,6 +36,7 @@ from files.api.documents import (
     DocumentVersionDownloadApi,
     DocumentVersionListApi,
 )
+from metrics import api as metrics_api
 
 
 class NotFoundApi(APIView):
@@ -260,5 +261,8 @@ urlpatterns = [
     path("alerts/<uuid:alert_id>/", alerts_api.AlertDetailApi.as_view(), name="alert-detail"),
     path("alerts/<uuid:alert_id>/acknowledge/", alerts_api.AlertAcknowledgeApi.as_view(), name="alert-acknowledge"),
     path("alerts/<uuid:alert_id>/dismiss/", alerts_api.AlertDismissApi.as_view(), name="alert-dismiss"),
+    # Joint performance metrics: definitions and values from the daily snapshots (metrics.api)
+    path("metrics/definitions/", metrics_api.MetricDefinitionListApi.as_view(), name="metric-definition-list"),
+    path("metrics/<str:metric_id>/", metrics_api.MetricSeriesApi.as_view(), name="metric-series"),
     re_path(r"^.*$", NotFoundApi.as_view(), name="not-found"),
 ]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("notifications/", include("accounts.urls_notifications")),
     path("alerts/", include("alerts.urls")),
     path("alerts/admin/", include("alerts.urls_admin")),
+    path("metrics/", include("metrics.urls")),
     path("cases/", include("casework.urls")),
     path("offence-codes/", offence_codes.offence_code_search_page, name="offence-code-search"),
     path("accessibility/", pages.accessibility, name="accessibility"),
