@@ -10,6 +10,7 @@ can see the request but may not do the thing gets the 403 page.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -469,9 +470,15 @@ def error_links(case: Case, charging_request: ChargingRequest, exc: ValidationEr
     return links
 
 
-@login_required
-@require_POST
-def request_submit(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.UUID) -> HttpResponse:
+def _post_step(
+    request: HttpRequest,
+    case_id: uuid.UUID,
+    request_id: uuid.UUID,
+    step: Callable[..., ChargingRequest],
+    success: str,
+) -> HttpResponse:
+    """A button on the request page that moves the request (``step`` is the service, called with the request,
+    the user and the version the page showed): refusals go back to that page's error summary."""
     user = current_user(request)
     case, charging_request = _request(request, case_id, request_id)
     form = VersionedForm(request.POST)
@@ -479,35 +486,35 @@ def request_submit(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.UU
         errors = [(f"#{ACTIONS_ANCHOR}", str(e)) for e in form.non_field_errors()]
         return _detail(request, case, charging_request, action_errors=errors, status=400)
     try:
-        services.request_submit(request=charging_request, by=user, expected_version=_version(form))
+        step(request=charging_request, by=user, expected_version=_version(form))
     except ValidationError as exc:
         charging_request.refresh_from_db()
         return _detail(
             request, case, charging_request, action_errors=error_links(case, charging_request, exc), status=400
         )
-    messages.success(request, "Charging request submitted for supervisor review")
+    messages.success(request, success)
     return redirect(detail_url(case, charging_request))
+
+
+@login_required
+@require_POST
+def request_submit(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.UUID) -> HttpResponse:
+    return _post_step(
+        request, case_id, request_id, services.request_submit, "Charging request submitted for supervisor review"
+    )
 
 
 @login_required
 @require_POST
 def request_take_back(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.UUID) -> HttpResponse:
     """The officer takes a request CPS triage returned back to a draft, to put it right and send it again."""
-    user = current_user(request)
-    case, charging_request = _request(request, case_id, request_id)
-    form = VersionedForm(request.POST)
-    if not form.is_valid():
-        errors = [(f"#{ACTIONS_ANCHOR}", str(e)) for e in form.non_field_errors()]
-        return _detail(request, case, charging_request, action_errors=errors, status=400)
-    try:
-        services.request_take_back(request=charging_request, by=user, expected_version=_version(form))
-    except ValidationError as exc:
-        charging_request.refresh_from_db()
-        return _detail(
-            request, case, charging_request, action_errors=error_links(case, charging_request, exc), status=400
-        )
-    messages.success(request, "Charging request taken back: change the MG3 and the file, then submit it again")
-    return redirect(detail_url(case, charging_request))
+    return _post_step(
+        request,
+        case_id,
+        request_id,
+        services.request_take_back,
+        "Charging request taken back: change the MG3 and the file, then submit it again",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -568,16 +575,17 @@ def request_withdraw(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.
     if request.method != "POST" and charging_request.status != RequestStatus.DRAFT:
         return _not_now(request, case, charging_request, NOT_A_DRAFT)
     form = WithdrawForm(posted(request), initial={"version": charging_request.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_withdraw(
-                request=charging_request, by=user, reason=form.cleaned_data["reason"], expected_version=_version(form)
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Charging request withdrawn")
-            return redirect(detail_url(case, charging_request))
+    done = _text_step(
+        request,
+        case,
+        charging_request,
+        form,
+        step=services.request_withdraw,
+        field="reason",
+        success="Charging request withdrawn",
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         "charging/police/withdraw.html",
@@ -588,6 +596,35 @@ def request_withdraw(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.
         back_url=detail_url(case, charging_request),
         charging_request=charging_request,
     )
+
+
+def _text_step(
+    request: HttpRequest,
+    case: Case,
+    charging_request: ChargingRequest,
+    form: forms.Form,
+    *,
+    step: Callable[..., ChargingRequest],
+    field: str,
+    success: str,
+) -> HttpResponse | None:
+    """On a valid POST, call the service ``step`` with the form's one text ``field`` (as that keyword) and the
+    version the form carried; on success redirect to the request with ``success``, on refusal put the
+    service's messages on the form and return None so the page is shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        step(
+            request=charging_request,
+            by=current_user(request),
+            expected_version=_version(form),
+            **{field: form.cleaned_data[field]},
+        )
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+    messages.success(request, success)
+    return redirect(detail_url(case, charging_request))
 
 
 def _form_page(
@@ -674,16 +711,17 @@ def request_resubmit(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.
     if request.method != "POST" and charging_request.status != RequestStatus.ACTION_PLAN_ISSUED:
         return _not_now(request, case, charging_request, NOT_AWAITING_POLICE)
     form = ResubmitForm(posted(request), initial={"version": charging_request.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_resubmit(
-                request=charging_request, by=user, summary=form.cleaned_data["summary"], expected_version=_version(form)
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Charging request resubmitted to the CPS (MG3A)")
-            return redirect(detail_url(case, charging_request))
+    done = _text_step(
+        request,
+        case,
+        charging_request,
+        form,
+        step=services.request_resubmit,
+        field="summary",
+        success="Charging request resubmitted to the CPS (MG3A)",
+    )
+    if done is not None:
+        return done
     items = _current_items(charging_request)
     return _form_page(
         request,
@@ -708,16 +746,17 @@ def request_reopen(request: HttpRequest, case_id: uuid.UUID, request_id: uuid.UU
     if request.method != "POST" and charging_request.status != RequestStatus.ADMINISTRATIVELY_FINALISED:
         return _not_now(request, case, charging_request, NOT_FINALISED)
     form = ReopenForm(posted(request), initial={"version": charging_request.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_reopen(
-                request=charging_request, by=user, summary=form.cleaned_data["summary"], expected_version=_version(form)
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Charging request reopened and sent back to the CPS")
-            return redirect(detail_url(case, charging_request))
+    done = _text_step(
+        request,
+        case,
+        charging_request,
+        form,
+        step=services.request_reopen,
+        field="summary",
+        success="Charging request reopened and sent back to the CPS",
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         "charging/police/reopen.html",
