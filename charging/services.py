@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from accounts.choices import AuditEventType
+from accounts.choices import AuditEventType, Role
 from accounts.models import User
 from accounts.notifications import notify
 from casework.choices import CaseStatus, OffenceStatus
 from casework.models import Case, OffenceAllegation
-from casework.services._common import notify_case_changed
+from casework.services._common import notify_case_changed, raise_if
 from casework.services.cases import case_transition
 from casework.workflow import Mover
 from files.choices import SubmissionStatus
@@ -184,11 +184,6 @@ def _require(user: User, perm: str, obj: Any) -> None:
         raise PermissionDenied(NOT_ALLOWED)
 
 
-def _raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise ValidationError({name: [message] for name, message in errors.items()})
-
-
 def _lock(request: ChargingRequest) -> ChargingRequest:
     """Re-read the request row with a lock, so two people acting on one request queue up; the second then
     sees the first's version and status."""
@@ -248,7 +243,7 @@ def _clean_details(case: Case, details: Mg3Details) -> None:
     sub = details.submission
     if sub is not None and sub.case_id != case.pk:
         errors["submission"] = SUBMISSION_OTHER_CASE
-    _raise_if(errors)
+    raise_if(errors)
 
 
 def _apply_details(request: ChargingRequest, details: Mg3Details) -> None:
@@ -270,7 +265,7 @@ def request_create(*, case: Case, details: Mg3Details, by: User) -> ChargingRequ
     _require(by, "charging.create_request", case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if ChargingRequest.objects.filter(case=case).exclude(status__in=CLOSED_REQUEST_STATUSES).exists():
-        _raise_if({"case": ONE_OPEN_REQUEST})
+        raise_if({"case": ONE_OPEN_REQUEST})
     _clean_details(case, details)
     request = ChargingRequest(case=case, created_by=by, cps_area=case.cps_area)
     _apply_details(request, details)
@@ -334,7 +329,7 @@ def request_update(
     _require(by, "charging.submit_request", request)
     _check_version(request, expected_version)
     if request.status != RequestStatus.DRAFT:
-        _raise_if({"status": "Only a draft charging request can be changed; this one has been submitted"})
+        raise_if({"status": "Only a draft charging request can be changed; this one has been submitted"})
     _clean_details(request.case, details)
     _apply_details(request, details)
     _apply_routing(request)
@@ -355,7 +350,7 @@ def request_withdraw(
         or rules.has_perm("charging.approve_request", by, request)
     ):
         raise PermissionDenied(NOT_ALLOWED)
-    actor = ChargingActor.POLICE_SUPERVISOR if by.has_role("police_supervisor") else ChargingActor.POLICE_OFFICER
+    actor = ChargingActor.POLICE_SUPERVISOR if by.has_role(Role.POLICE_SUPERVISOR) else ChargingActor.POLICE_OFFICER
     _check_version(request, expected_version)
     _check_move(request, RequestStatus.WITHDRAWN, actor, reason)
     _move(request, RequestStatus.WITHDRAWN)
@@ -391,7 +386,7 @@ def request_submit(*, request: ChargingRequest, by: User, expected_version: int 
     _require(by, "charging.submit_request", request)
     _check_version(request, expected_version)
     _check_move(request, RequestStatus.AWAITING_SUPERVISOR, ChargingActor.POLICE_OFFICER)
-    _raise_if(mg3_errors(request))
+    raise_if(mg3_errors(request))
     _move(request, RequestStatus.AWAITING_SUPERVISOR, submitted_at=timezone.now())
     _audit(request, by, AuditEventType.CHARGING_REQUEST_SUBMITTED, "Charging request submitted for supervisor review")
     return request
@@ -409,8 +404,8 @@ def request_approve(
     _check_move(request, RequestStatus.WITH_CPS_TRIAGE, ChargingActor.POLICE_SUPERVISOR)
     case = Case.objects.select_for_update().get(pk=request.case_id)
     if case.cps_area_id is None:
-        _raise_if({"cps_area": NO_CPS_AREA})
-    _raise_if(mg3_errors(request))
+        raise_if({"cps_area": NO_CPS_AREA})
+    raise_if(mg3_errors(request))
     now = timezone.now()
     if case.status == CaseStatus.INVESTIGATION:
         case_transition(
@@ -506,7 +501,7 @@ def request_return_not_to_standard(
     if failure_codes:
         unknown = [code for code in failure_codes if code not in FAILURE_CODES]
         if unknown:
-            _raise_if({"failure_codes": UNKNOWN_CHOICE})
+            raise_if({"failure_codes": UNKNOWN_CHOICE})
     _check_move(request, RequestStatus.RETURNED_NOT_TO_STANDARD, ChargingActor.CPS_TRIAGE, reason)
     _move(request, RequestStatus.RETURNED_NOT_TO_STANDARD, returned_at=timezone.now())
     notify_case_changed(request.case)
@@ -542,7 +537,7 @@ def request_allocate(
         _require(by, "charging.assign_request", request)
         actor = ChargingActor.CPS_LEGAL_MANAGER
         if not rules.has_perm("charging.take_request", lawyer, request) or not lawyer.is_active:
-            _raise_if({"lawyer": LAWYER_NOT_IN_AREA})
+            raise_if({"lawyer": LAWYER_NOT_IN_AREA})
     _check_version(request, expected_version)
     _check_move(request, RequestStatus.ALLOCATED, actor)
     _move(request, RequestStatus.ALLOCATED, allocated_lawyer=lawyer, allocated_at=timezone.now())
@@ -665,7 +660,7 @@ def decision_record(
     _require(by, "charging.decide_request", request)
     _check_version(request, expected_version)
     if outcome not in DecisionOutcome.values:
-        _raise_if({"outcome": UNKNOWN_CHOICE})
+        raise_if({"outcome": UNKNOWN_CHOICE})
     target = target_for_outcome(outcome)
     _check_move(request, target, ChargingActor.CPS_LAWYER)
     charges = charges or []
@@ -675,7 +670,7 @@ def decision_record(
         errors["reasons"] = REASONS_REQUIRED
     errors.update(_clean_charge(request, outcome, test_applied, threshold_review_on, charges))
     errors.update(_clean_action_items(request, outcome, items))
-    _raise_if(errors)
+    raise_if(errors)
     decision = _create_decision(request, by, outcome, reasons, test_applied, threshold_review_on, charges)
     ActionPlanItem.objects.bulk_create(
         ActionPlanItem(
@@ -759,17 +754,17 @@ def decision_correct(
     _check_version(request, expected_version)
     errors: dict[str, str] = {}
     if corrects.request_id != request.pk:
-        _raise_if({"corrects": CORRECTS_OTHER_REQUEST})
+        raise_if({"corrects": CORRECTS_OTHER_REQUEST})
     if corrects.outcome not in FINAL_OUTCOMES or request.status != RequestStatus.DECIDED:
-        _raise_if({"corrects": CORRECTS_NOT_FINAL})
+        raise_if({"corrects": CORRECTS_NOT_FINAL})
     if ChargingDecision.objects.filter(corrects=corrects).exists():
-        _raise_if({"corrects": CORRECTS_SUPERSEDED})
+        raise_if({"corrects": CORRECTS_SUPERSEDED})
     charges = charges or []
     outcome = corrects.outcome
     if not reasons.strip():
         errors["reasons"] = CORRECTION_REASON
     errors.update(_clean_charge(request, outcome, test_applied, threshold_review_on, charges))
-    _raise_if(errors)
+    raise_if(errors)
     decision = _create_decision(
         request, by, outcome, reasons, test_applied, threshold_review_on, charges, corrects=corrects
     )
@@ -828,9 +823,9 @@ def action_item_answer(
     _require(by, "charging.submit_request", request)
     item = ActionPlanItem.objects.select_for_update().get(pk=item.pk)
     if request.status not in _AWAITING_POLICE:
-        _raise_if({"status": ANSWER_NOT_OPEN})
+        raise_if({"status": ANSWER_NOT_OPEN})
     if item.pk not in {i.pk for i in current_action_items(request)}:
-        _raise_if({"item": ANSWER_OLD_PLAN})
+        raise_if({"item": ANSWER_OLD_PLAN})
     errors: dict[str, str] = {}
     if status not in ANSWERED_STATUSES:
         errors["status"] = ANSWER_STATUS
@@ -839,7 +834,7 @@ def action_item_answer(
     documents = documents or []
     if any(d.case_id != request.case_id for d in documents):
         errors["documents"] = DOCUMENT_NOT_ON_CASE
-    _raise_if(errors)
+    raise_if(errors)
     item.status = status
     item.response = response.strip()
     item.responded_by = by
@@ -898,7 +893,7 @@ def request_resubmit(
         errors["action_items"] = UNANSWERED_ITEMS.format(numbers=", ".join(f"action {n}" for n in open_items))
     if not summary.strip():
         errors["summary"] = RESUBMISSION_SUMMARY
-    _raise_if(errors)
+    raise_if(errors)
     resubmission = _record_resubmission(request, by, summary, reopened=False)
     now = timezone.now()
     _move(request, RequestStatus.RESUBMITTED, resubmitted_at=now, resubmission_count=resubmission.number)
@@ -926,10 +921,10 @@ def request_reopen(
         _check_move(request, RequestStatus.RESUBMITTED, ChargingActor.POLICE_OFFICER, summary)
     except ValidationError:
         if not summary.strip() and request.status == RequestStatus.ADMINISTRATIVELY_FINALISED:
-            _raise_if({"summary": "Say what material has arrived"})
+            raise_if({"summary": "Say what material has arrived"})
         raise
     if request.status != RequestStatus.ADMINISTRATIVELY_FINALISED:
-        _raise_if({"status": "Only an administratively finalised request can be reopened"})
+        raise_if({"status": "Only an administratively finalised request can be reopened"})
     resubmission = _record_resubmission(request, by, summary, reopened=True)
     if request.case.status == CaseStatus.ADMINISTRATIVELY_FINALISED:
         case_transition(
@@ -1073,13 +1068,13 @@ def police_charge_record(*, case: Case, details: PoliceChargeDetails, by: User) 
         errors["rationale"] = RATIONALE_REQUIRED
     if details.anticipated_plea not in AnticipatedPlea.values:
         errors["anticipated_plea"] = UNKNOWN_CHOICE
-    _raise_if(errors)
+    raise_if(errors)
     if (
         ChargingRequest.objects.filter(case=case)
         .exclude(status__in=[RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.DECIDED])
         .exists()
     ):
-        _raise_if({"case": POLICE_CHARGE_OPEN_REQUEST})
+        raise_if({"case": POLICE_CHARGE_OPEN_REQUEST})
     emergency = bool(details.emergency_authorised_by.strip())
     # Annex 1: where a case mixes police and CPS offences all go to the CPS, so route on every offence.
     routing = routing_for_case(
@@ -1090,11 +1085,11 @@ def police_charge_record(*, case: Case, details: PoliceChargeDetails, by: User) 
         emergency_inspector_authority=emergency,
     )
     if routing is None:
-        _raise_if({"offences": NO_OFFENCES})
+        raise_if({"offences": NO_OFFENCES})
     assert routing is not None
     if routing.decider != ChargingDecider.POLICE:
         cps_rule = routing.cps_rule or routing.rule
-        _raise_if({"offences": POLICE_CHARGE_CPS_CASE.format(reason=cps_rule.reason.rstrip("."))})
+        raise_if({"offences": POLICE_CHARGE_CPS_CASE.format(reason=cps_rule.reason.rstrip("."))})
     if emergency and not routing.emergency_authority_used:
         # The police could charge anyway: no emergency authority is needed, so none is recorded.
         details.emergency_authorised_by = ""
