@@ -4,20 +4,20 @@ contributions."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from casework.deadlines.calculations import start_of_day
+from casework.deadlines.calendar import LONDON
 
 from ..registry import Contribution, Dims
 
-LONDON = ZoneInfo("Europe/London")
+__all__ = ["LONDON", "counts", "day_bounds", "dims_of", "period_bounds"]
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """[start, end) of a calendar day in Europe/London, as aware datetimes (right across the clock changes)."""
-    start = datetime.combine(day, time.min, tzinfo=LONDON)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
-    return start, end
+    return start_of_day(day), start_of_day(day + timedelta(days=1))
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:

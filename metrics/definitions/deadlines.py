@@ -415,10 +415,6 @@ VICTIM_UPDATES_ON_TIME = register(
 # -- the days a change to a case can alter ---------------------------------------------------------
 
 
-def _local(moment: object) -> date:
-    return timezone.localdate(moment)  # type: ignore[arg-type]
-
-
 def _days_between(first: date, last: date) -> set[date]:
     return {first + timedelta(days=n) for n in range((last - first).days + 1)}
 
@@ -428,7 +424,10 @@ def _deadline_days(case: Case) -> Iterable[date]:
     """The due day of every statutory deadline of the case (breaches and near misses are counted there). The
     metrics hook runs both before and after the store recomputes the deadlines, so a deadline that moved
     marks its old due day and its new one."""
-    return {_local(due) for due in Deadline.objects.filter(case=case, statutory=True).values_list("due_at", flat=True)}
+    return {
+        timezone.localdate(due)
+        for due in Deadline.objects.filter(case=case, statutory=True).values_list("due_at", flat=True)
+    }
 
 
 @register_case_days
@@ -441,7 +440,7 @@ def _custody_days(case: Case) -> Iterable[date]:
     for occurred_at, recorded_at in CustodyEvent.objects.filter(suspect__case=case).values_list(
         "occurred_at", "recorded_at"
     ):
-        occurred_on = _local(occurred_at)
+        occurred_on = timezone.localdate(occurred_at)
         days.add(occurred_on)
         if recorded_at >= start_of_today and occurred_on < today:
             days |= _days_between(occurred_on, today)
@@ -464,6 +463,6 @@ def _alert_days(case: Case) -> Iterable[date]:
     for created_at, acknowledged_at, escalated_at in Alert.objects.filter(deadline__case=case).values_list(
         "created_at", "acknowledged_at", "escalated_at"
     ):
-        days.update({_local(created_at), _local(created_at + after)})
-        days.update(_local(at) for at in (acknowledged_at, escalated_at) if at is not None)
+        days.update({timezone.localdate(created_at), timezone.localdate(created_at + after)})
+        days.update(timezone.localdate(at) for at in (acknowledged_at, escalated_at) if at is not None)
     return days
