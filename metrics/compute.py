@@ -2,7 +2,8 @@
 (because its data changed) equals the same day rebuilt in a full recompute.
 
 - ``recompute_day(day)`` replaces every snapshot row of that day (all metrics, or the ones named) in one
-  transaction: readers see the old rows or the new ones, never a half-built day.
+  transaction: readers see the old rows or the new ones, never a half-built day. The same transaction records
+  the day as built (``BuiltDay``) and brings the rollup the dashboards read up to date (``metrics.rollup``).
 - ``mark_dirty(days)`` / ``mark_case_dirty(case)`` record which days' source data changed. The case-changed
   hooks (``casework.services._common.CASE_CHANGED_HOOKS``) call it in the same transaction as the change, so
   a committed change always leaves its days marked: once before the deadline store recomputes the case's
@@ -17,7 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from django.apps import apps
@@ -26,8 +27,9 @@ from django.utils import timezone
 
 from casework.models import Case, OffenceAllegation
 
-from .models import DirtyDay, MetricSnapshot
-from .registry import CASE_DAY_SOURCES, REGISTRY
+from . import rollup
+from .models import BuiltDay, DirtyDay, MetricSnapshot
+from .registry import CASE_DAY_SOURCES, REGISTRY, trimmed
 
 
 def recompute_day(day: date, metric_ids: Iterable[str] | None = None) -> int:
@@ -59,11 +61,37 @@ def recompute_day(day: date, metric_ids: Iterable[str] | None = None) -> int:
                 if c.histogram is not None:
                     base = row.histogram or [0] * len(c.histogram)
                     row.histogram = [a + b for a, b in zip(base, c.histogram, strict=True)]
+        for row in merged.values():
+            if row.histogram is not None:
+                row.histogram = trimmed(row.histogram)
         rows.extend(merged.values())
-    with transaction.atomic():
-        MetricSnapshot.objects.filter(day=day, metric__in=[m.id for m in metrics]).delete()
-        MetricSnapshot.objects.bulk_create(rows, batch_size=2000)
+    write_day(day, [m.id for m in metrics], rows)
     return len(rows)
+
+
+def write_day(day: date, metric_ids: Sequence[str], rows: Sequence[MetricSnapshot]) -> None:
+    """Replace the metrics' snapshot rows of ``day`` by ``rows``, record the day as built for them and bring
+    the rollup up to date, in one transaction."""
+    metrics = [REGISTRY[m] for m in metric_ids]
+    ids = [m.id for m in metrics]
+    flow = [m.id for m in metrics if not m.stock]
+    stock = [m.id for m in metrics if m.stock]
+    month = rollup.month_of(day)
+    with transaction.atomic():
+        rollup.lock_month(month)
+        rollup.month_delta(day, flow, -1)
+        MetricSnapshot.objects.filter(day=day, metric__in=ids).delete()
+        MetricSnapshot.objects.bulk_create(rows, batch_size=2000)
+        rollup.month_delta(day, flow, +1)
+        rollup.drop_empty(month, flow)
+        BuiltDay.objects.bulk_create(
+            [BuiltDay(metric=metric_id, day=day) for metric_id in ids],
+            update_conflicts=True,
+            unique_fields=["metric", "day"],
+            update_fields=["built_at"],
+        )
+        rollup.rebuild_stock_month(month, stock)
+        rollup.rebuild_day(day, ids)
 
 
 def recompute_period(start: date, end: date, metric_ids: Iterable[str] | None = None) -> int:

@@ -56,3 +56,69 @@ class DirtyDay(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class BuiltDay(models.Model):
+    """A metric's day that ``metrics.compute.recompute_day`` has built. A built day with no snapshot rows for a
+    force means nothing to count there (0), not "not built yet"; a stock metric's position for a period is
+    its last built day in it."""
+
+    metric = models.CharField(max_length=60)
+    day = models.DateField()
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["metric", "day"], name="metric_built_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.day}"
+
+
+class RollupGrain(models.TextChoices):
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+# ``MetricRollup.category`` of the rows that add up every category.
+ALL_CATEGORIES = "*"
+
+
+class MetricRollup(models.Model):
+    """The snapshots added up per force, so a dashboard reads a few rows per metric and month whatever the
+    number of cases (``metrics.rollup``).
+
+    - ``grain=month``: per (metric, month, force) the totals (``dimension=''``) and the totals per value of
+      one dimension (``dimension`` = unit, cps_area or offence_group, ``value`` its key as text, '' for none),
+      each for every category together (``category='*'``) and for each category. A flow metric's month is
+      the sum of its built days; a stock metric's month is its position on the month's last built day
+      (``last_day``).
+    - ``grain=day``: per (metric, day, force) the totals only, for every category together and per category:
+      what a period that starts or ends inside a month reads for its part-months.
+    """
+
+    metric = models.CharField(max_length=60)
+    grain = models.CharField(max_length=5, choices=RollupGrain.choices)
+    period = models.DateField()  # the month's first day, or the day
+    force = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    category = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=20, blank=True, default="")
+    value = models.CharField(max_length=40, blank=True, default="")
+    numerator = models.FloatField(default=0)
+    denominator = models.FloatField(default=0)
+    histogram = ArrayField(models.IntegerField(), null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "grain", "period", "force", "category", "dimension", "value"],
+                name="metric_rollup_one_per_cell",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            models.Index(fields=["force", "grain", "dimension", "category", "period"], name="metric_rollup_read_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.grain} {self.period}: {self.numerator}/{self.denominator}"

@@ -113,3 +113,13 @@ def histogram_of(days: Iterable[int]) -> tuple[int, ...]:
     for value in days:
         buckets[min(max(int(value), 0), HISTOGRAM_DAYS - 1)] += 1
     return tuple(buckets)
+
+
+def trimmed(histogram: Iterable[int]) -> list[int]:
+    """A histogram without its trailing empty buckets, as it is stored: most values are a few days or weeks,
+    so a stored histogram is a few dozen numbers, not 366, and adding them up in SQL costs that much less.
+    Readers treat a missing bucket as 0."""
+    values = list(histogram)
+    while values and not values[-1]:
+        values.pop()
+    return values

@@ -11,6 +11,7 @@ Bad input raises ``MetricQueryError`` with a message saying exactly what is wron
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,8 +19,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import Q, QuerySet, Sum
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation, User
@@ -27,7 +27,7 @@ from casework.models import Case
 from casework.selectors import case_list_visible_to
 
 from .dimensions import DIMENSIONS, offence_group_expression
-from .models import MetricSnapshot
+from .models import ALL_CATEGORIES, BuiltDay, MetricRollup, MetricSnapshot
 from .registry import HISTOGRAM_DAYS, REGISTRY, Metric, MetricUnit
 
 GRAINS = ("day", "week", "month")
@@ -188,58 +188,199 @@ def _histogram_sums(qs: QuerySet[MetricSnapshot], group_column: str) -> list[tup
 
 def metric_series(query: MetricQuery, *, user: User) -> list[Point]:
     """The metric's value per period (and per value of ``group_by``), in period order. A stock metric takes
-    each period's last day with data; a flow metric adds up the period's days."""
-    return _aggregate(query, user, whole=False)
+    each period's last built day; a flow metric adds up the period's days."""
+    return SnapshotReader(user).series(query)
 
 
 def metric_total(query: MetricQuery, *, user: User) -> list[Point]:
     """The metric over the whole of ``start``..``end`` (per value of ``group_by``): one point each, dated
     ``start``, with the median and 90th percentile of the whole period for day metrics. A stock metric takes
-    the period's last day with data."""
-    return _aggregate(query, user, whole=True)
+    the period's last built day."""
+    return SnapshotReader(user).total(query)
 
 
-def _aggregate(query: MetricQuery, user: User, *, whole: bool) -> list[Point]:
-    metric = validate(query)
-    scope = metrics_scope_for(user)
-    if scope.is_empty:
-        raise MetricQueryError("metric", NO_SCOPE)
-    force = query.filters.get("force")
-    if force is not None and scope.force_ids is not None and int(force) not in scope.force_ids:
-        raise MetricQueryError("force", FORCE_OUT_OF_SCOPE)
+# What the rollup (``MetricRollup``) can answer: filters by force and category, and a breakdown by one
+# dimension (or by force: every rollup row has its force).
+ROLLUP_FILTERS = frozenset({"force", "category"})
+ROLLUP_DIMENSIONS = frozenset({"unit", "cps_area", "offence_group"})
+# Sources of a period's figure in the rollup: ("month", first day of the month) or ("day", the day).
+Source = tuple[str, date]
 
-    def bucket(day: date) -> date:
-        return query.start if whole else _period_start(day, query.grain)
 
-    qs = _snapshots(query, scope)
-    group_column = ""
-    if query.group_by:
-        group_column = f"{query.group_by}_id" if query.group_by in ("force", "unit", "cps_area") else query.group_by
-    if metric.stock:
-        # The last day built in each period (or in the whole period), then that day's rows. The last day is found
-        # across every force, not only the user's: a force whose population fell to nothing has no rows that day
-        # and must show nothing, not an earlier day's figure.
-        built = MetricSnapshot.objects.filter(metric=query.metric, day__gte=query.start, day__lte=query.end)
-        if whole:
-            last = built.aggregate(last=Max("day"))["last"]
-            last_days = {last} if last else set()
-        else:
-            trunc = {"month": TruncMonth, "week": TruncWeek, "day": TruncDay}[query.grain]("day")
-            periods = built.annotate(period=trunc).values("period").annotate(last=Max("day"))
-            last_days = {row["last"] for row in periods}
-        qs = qs.filter(day__in=last_days)
-    group_keys = ["day", group_column] if group_column else ["day"]
-    per_day = qs.values(*group_keys).annotate(n=Sum("numerator"), d=Sum("denominator")).order_by(*group_keys)
-    sums: dict[tuple[date, Any], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for row in per_day:
-        key = (bucket(row["day"]), row.get(group_column) if group_column else None)
-        sums[key][0] += row["n"] or 0.0
-        sums[key][1] += row["d"] or 0.0
-    histograms: dict[tuple[date, Any], list[int]] = {}
-    if metric.unit == MetricUnit.DAYS:
-        for day, group, index, count in _histogram_sums(qs, group_column):
-            key = (bucket(day), group)
-            histograms.setdefault(key, [0] * HISTOGRAM_DAYS)[index] += count
+def _month_end(day: date) -> date:
+    return _period_end(day.replace(day=1), "month")
+
+
+class SnapshotReader:
+    """The reads of one page or request. Each figure comes from the rollup when it can (whole months, and the
+    days of part-months), in a few queries shared by every metric the page shows; otherwise, from the daily
+    snapshots (a breakdown of a part-month, a filter by unit or offence group, figures by week or day).
+
+    ``prefetch(start, end)`` says which period the page will read, so the built days and rollup rows of
+    every metric in it are fetched once each."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.scope = metrics_scope_for(user)
+        self._window: tuple[date, date] | None = None
+        self._built: dict[tuple[date, date], dict[str, dict[date, list[date]]]] = {}
+        self._rows: dict[tuple[Any, ...], dict[tuple[str, date], list[tuple[Any, ...]]]] = {}
+
+    def prefetch(self, start: date, end: date) -> None:
+        self._window = (start.replace(day=1), _month_end(end))
+
+    def series(self, query: MetricQuery) -> list[Point]:
+        return self._aggregate(query, whole=False)
+
+    def total(self, query: MetricQuery) -> list[Point]:
+        return self._aggregate(query, whole=True)
+
+    # -- checks -------------------------------------------------------------------------------------------
+
+    def _check(self, query: MetricQuery) -> Metric:
+        metric = validate(query)
+        if self.scope.is_empty:
+            raise MetricQueryError("metric", NO_SCOPE)
+        force = query.filters.get("force")
+        if force is not None and self.scope.force_ids is not None and int(force) not in self.scope.force_ids:
+            raise MetricQueryError("force", FORCE_OUT_OF_SCOPE)
+        return metric
+
+    def _aggregate(self, query: MetricQuery, *, whole: bool) -> list[Point]:
+        metric = self._check(query)
+        plan = self._plan(metric, query, whole)
+        if plan is None:
+            return _aggregate_daily(metric, query, self.scope, whole=whole, built=self._built_days(query))
+        return self._from_rollup(metric, query, plan)
+
+    # -- which days are built -----------------------------------------------------------------------------
+
+    def _window_for(self, query: MetricQuery) -> tuple[date, date]:
+        window = self._window
+        if window is not None and window[0] <= query.start and query.end <= window[1]:
+            return window
+        return query.start.replace(day=1), _month_end(query.end)
+
+    def _built_months(self, query: MetricQuery) -> dict[date, list[date]]:
+        """The metric's built days in the window, by month (each month's days in order)."""
+        window = self._window_for(query)
+        if window not in self._built:
+            months: dict[str, dict[date, list[date]]] = defaultdict(dict)
+            with connection.cursor() as cursor:
+                # One row per metric and month (not per day): a page reads two years of 25 metrics.
+                cursor.execute(
+                    f"SELECT metric, day - extract(day FROM day)::int + 1, array_agg(day ORDER BY day)"  # noqa: S608
+                    f" FROM {BuiltDay._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY 1, 2",
+                    list(window),
+                )
+                for metric_id, month, days in cursor.fetchall():
+                    months[metric_id][month] = days
+            self._built[window] = months
+        return self._built[window].get(query.metric, {})
+
+    def _built_days(self, query: MetricQuery) -> list[date]:
+        return [day for days in sorted(self._built_months(query).items()) for day in days[1]]
+
+    # -- planning -----------------------------------------------------------------------------------------
+
+    def _plan(self, metric: Metric, query: MetricQuery, whole: bool) -> dict[date, list[Source]] | None:
+        """The rollup rows behind each period's figure, or None when the rollup cannot give it."""
+        if not whole and query.grain != "month":
+            return None
+        if not set(query.filters) <= ROLLUP_FILTERS:
+            return None
+        totals_only = query.group_by in ("", "force")
+        if not (totals_only or query.group_by in ROLLUP_DIMENSIONS or query.group_by == "category"):
+            return None
+        by_month = self._built_months(query)
+        plan: dict[date, list[Source]] = defaultdict(list)
+        for month, days in sorted(by_month.items()):
+            if month > query.end or days[-1] < query.start:
+                continue
+            first, last = bisect_left(days, query.start), bisect_right(days, query.end)
+            inside = days[first:last]
+            if not inside:
+                continue
+            key = query.start if whole else month
+            if metric.stock:
+                # The period's position is its last built day: a later month of the same period replaces it.
+                if inside[-1] == days[-1]:
+                    plan[key] = [("month", month)]
+                elif totals_only:
+                    plan[key] = [("day", inside[-1])]
+                else:
+                    return None
+            elif len(inside) == len(days):
+                plan[key].append(("month", month))
+            elif totals_only:
+                plan[key].extend(("day", day) for day in inside)
+            else:
+                return None
+        return plan
+
+    # -- reading the rollup -------------------------------------------------------------------------------
+
+    def _rollup_rows(self, query: MetricQuery, grain: str) -> dict[tuple[str, date], list[tuple[Any, ...]]]:
+        """Every metric's rollup rows of the window for the query's force, category and breakdown, by
+        (metric, period): (group, numerator, denominator, histogram)."""
+        window = self._window_for(query)
+        force = query.filters.get("force")
+        category = query.filters.get("category")
+        dimension = query.group_by if query.group_by in ROLLUP_DIMENSIONS else ""
+        key = (window, grain, force, category, dimension, query.group_by == "category")
+        if key not in self._rows:
+            qs = MetricRollup.objects.filter(
+                grain=grain, period__gte=window[0], period__lte=window[1], dimension=dimension
+            ).filter(self.scope.q())
+            if force is not None:
+                qs = qs.filter(force_id=force)
+            if category is not None:
+                qs = qs.filter(category=category)
+            elif query.group_by == "category":
+                qs = qs.exclude(category=ALL_CATEGORIES)
+            else:
+                qs = qs.filter(category=ALL_CATEGORIES)
+            fields = ("metric", "period", "force_id", "category", "value", "numerator", "denominator", "histogram")
+            rows: dict[tuple[str, date], list[tuple[Any, ...]]] = defaultdict(list)
+            for metric_id, period, force_id, row_category, value, n, d, histogram in qs.values_list(*fields):
+                group = _rollup_group(query.group_by, force_id, row_category, value)
+                rows[(metric_id, period)].append((group, n, d, histogram))
+            self._rows[key] = rows
+        return self._rows[key]
+
+    def _from_rollup(self, metric: Metric, query: MetricQuery, plan: dict[date, list[Source]]) -> list[Point]:
+        sums: dict[tuple[date, Any], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        histograms: dict[tuple[date, Any], list[int]] = {}
+        days_metric = metric.unit == MetricUnit.DAYS
+        for period, sources in plan.items():
+            for grain, when in sources:
+                for group, n, d, histogram in self._rollup_rows(query, grain).get((metric.id, when), ()):
+                    total = sums[(period, group)]
+                    total[0] += n
+                    total[1] += d
+                    if days_metric and histogram:
+                        target = histograms.setdefault((period, group), [0] * HISTOGRAM_DAYS)
+                        for index, count in enumerate(histogram):
+                            if count:
+                                target[index] += count
+        return _points(metric, sums, histograms)
+
+
+def _rollup_group(group_by: str, force_id: int | None, category: str, value: str) -> Any:
+    if group_by == "force":
+        return force_id
+    if group_by == "category":
+        return category
+    if group_by in ("unit", "cps_area"):
+        return int(value) if value else None
+    if group_by == "offence_group":
+        return value
+    return None
+
+
+def _points(
+    metric: Metric, sums: dict[tuple[date, Any], list[float]], histograms: dict[tuple[date, Any], list[int]]
+) -> list[Point]:
     points = []
     for (period, group), (n, d) in sorted(sums.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         histogram = histograms.get((period, group))
@@ -255,6 +396,42 @@ def _aggregate(query: MetricQuery, user: User, *, whole: bool) -> list[Point]:
             )
         )
     return points
+
+
+def _aggregate_daily(
+    metric: Metric, query: MetricQuery, scope: MetricsScope, *, whole: bool, built: list[date]
+) -> list[Point]:
+    """The figures from the daily snapshots (what the rollup cannot give): their cost follows the number of
+    rows in the period, which grows with the number of cases."""
+
+    def bucket(day: date) -> date:
+        return query.start if whole else _period_start(day, query.grain)
+
+    qs = _snapshots(query, scope)
+    group_column = ""
+    if query.group_by:
+        group_column = f"{query.group_by}_id" if query.group_by in ("force", "unit", "cps_area") else query.group_by
+    if metric.stock:
+        # Each period's last built day, then that day's rows. A force with no rows that day has nothing to
+        # count (0), not an earlier day's figure.
+        lasts: dict[date, date] = {}
+        for day in built:
+            if query.start <= day <= query.end:
+                lasts[bucket(day)] = day
+        qs = qs.filter(day__in=set(lasts.values()))
+    group_keys = ["day", group_column] if group_column else ["day"]
+    per_day = qs.values(*group_keys).annotate(n=Sum("numerator"), d=Sum("denominator")).order_by(*group_keys)
+    sums: dict[tuple[date, Any], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in per_day:
+        key = (bucket(row["day"]), row.get(group_column) if group_column else None)
+        sums[key][0] += row["n"] or 0.0
+        sums[key][1] += row["d"] or 0.0
+    histograms: dict[tuple[date, Any], list[int]] = {}
+    if metric.unit == MetricUnit.DAYS:
+        for day, group, index, count in _histogram_sums(qs, group_column):
+            key = (bucket(day), group)
+            histograms.setdefault(key, [0] * HISTOGRAM_DAYS)[index] += count
+    return _points(metric, sums, histograms)
 
 
 def period_bounds(period: date, grain: str) -> tuple[date, date]:

@@ -2,7 +2,7 @@
 and the CPS Area that serves it (police managers and CPS legal managers, the same page and numbers for both),
 the cases behind any number, the dashboard's figures as CSV, and "your work" for officers and lawyers.
 
-Every figure comes from ``metrics.selectors.metric_series`` (snapshot rows only, scoped by
+Every figure comes from ``metrics.selectors.SnapshotReader`` (rollup and snapshot rows only, scoped by
 ``metrics_scope_for``) and every list of cases from ``metrics.selectors.cases_behind`` (only cases the user may
 see). Bad input is refused with the selectors' own message against the field it is about, status 400; a user
 without organisation-wide figures is told so and shown their own work instead.
@@ -47,9 +47,8 @@ from .selectors import (
     MetricQuery,
     MetricQueryError,
     Point,
+    SnapshotReader,
     cases_behind,
-    metric_series,
-    metric_total,
     metrics_scope_for,
     period_bounds,
 )
@@ -231,10 +230,11 @@ def _last_period(points: list[Point], end: date, grain: str) -> list[Point]:
     return [p for p in points if p.period == key]
 
 
-def _whole(metric: Metric, filters: DashboardFilters, start: date, end: date, user: User) -> Point | None:
-    """The whole period's figure (``metric_total``): a flow metric adds up its days, a stock metric is its
-    position on the last day, and a day metric carries the whole period's median and 90th percentile."""
-    points = metric_total(_query(metric, filters, start, end), user=user)
+def _whole(metric: Metric, filters: DashboardFilters, start: date, end: date, reader: SnapshotReader) -> Point | None:
+    """The whole period's figure (``SnapshotReader.total``): a flow metric adds up its days, a stock metric is
+    its position on the last built day, and a day metric carries the whole period's median and 90th
+    percentile."""
+    points = reader.total(_query(metric, filters, start, end))
     return points[0] if points else None
 
 
@@ -289,12 +289,12 @@ def group_labels(dimension: str, groups: set[Any]) -> dict[Any, tuple[str, str]]
     return labels
 
 
-def build_panel(metric: Metric, filters: DashboardFilters, user: User) -> Panel:
+def build_panel(metric: Metric, filters: DashboardFilters, reader: SnapshotReader) -> Panel:
     grain = filters.grain
-    current_points = metric_series(_query(metric, filters, filters.start, filters.end), user=user)
+    current_points = reader.series(_query(metric, filters, filters.start, filters.end))
     current = _figure(
         metric,
-        _whole(metric, filters, filters.start, filters.end, user),
+        _whole(metric, filters, filters.start, filters.end, reader),
         cases_url(metric, filters, filters.start, filters.end),
         f"{_day(filters.start)} to {_day(filters.end)}",
         filters.start,
@@ -302,7 +302,7 @@ def build_panel(metric: Metric, filters: DashboardFilters, user: User) -> Panel:
     )
     previous = _figure(
         metric,
-        _whole(metric, filters, filters.previous_start, filters.previous_end, user),
+        _whole(metric, filters, filters.previous_start, filters.previous_end, reader),
         cases_url(metric, filters, filters.previous_start, filters.previous_end),
         f"{_day(filters.previous_start)} to {_day(filters.previous_end)}",
         filters.previous_start,
@@ -330,12 +330,12 @@ def build_panel(metric: Metric, filters: DashboardFilters, user: User) -> Panel:
         )
     panel = Panel(metric, current, previous, change_in_words(metric, value, p_value), trend)
     if filters.group_by:
-        panel.breakdown = _breakdown(metric, filters, user)
+        panel.breakdown = _breakdown(metric, filters, reader)
     return panel
 
 
-def _breakdown(metric: Metric, filters: DashboardFilters, user: User) -> list[Figure]:
-    points = metric_total(_query(metric, filters, filters.start, filters.end, filters.group_by), user=user)
+def _breakdown(metric: Metric, filters: DashboardFilters, reader: SnapshotReader) -> list[Figure]:
+    points = reader.total(_query(metric, filters, filters.start, filters.end, filters.group_by))
     labels = group_labels(filters.group_by, {p.group for p in points})
     rows = []
     for point in points:
@@ -369,8 +369,12 @@ def _panels(form: DashboardForm, user: User) -> list[Panel] | None:
     if not form.is_valid():
         return None
     filters = form.filters()
+    # One reader for the page: the built days and rollup rows of every metric are fetched once, for the
+    # previous period and the current one together.
+    reader = SnapshotReader(user)
+    reader.prefetch(min(filters.previous_start, filters.start), filters.end)
     try:
-        return [build_panel(metric, filters, user) for metric in REGISTRY.values()]
+        return [build_panel(metric, filters, reader) for metric in REGISTRY.values()]
     except MetricQueryError as error:
         _apply_query_error(form, error)
         return None

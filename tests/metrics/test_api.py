@@ -26,7 +26,6 @@ from metrics.api import (
     UNKNOWN_FORCE,
     UNKNOWN_UNIT,
 )
-from metrics.models import MetricSnapshot
 from metrics.registry import REGISTRY, Metric, MetricUnit, Owner, histogram_of, register
 from metrics.selectors import (
     FORCE_OUT_OF_SCOPE,
@@ -38,6 +37,7 @@ from metrics.selectors import (
     UNKNOWN_METRIC,
 )
 from tests.factories.accounts import UserFactory
+from tests.metrics.snapshots import add_snapshot
 
 SignIn = Callable[[User], Client]
 URL = "/api/v1/metrics/{}/"
@@ -97,7 +97,7 @@ def manager_cps_south(area_south: Organisation) -> User:
 
 
 def snap(metric: str, day: str, unit: Unit, area: Organisation | None, **values: Any) -> None:
-    MetricSnapshot.objects.create(
+    add_snapshot(
         metric=metric,
         version=REGISTRY[metric].version,
         day=date.fromisoformat(day),

@@ -39,7 +39,6 @@ from charging.models import ChargingRequest
 from metrics.compute import recompute_day
 from metrics.dimensions import DIMENSIONS
 from metrics.forms import DATE_UNREADABLE, END_REQUIRED, START_REQUIRED
-from metrics.models import MetricSnapshot
 from metrics.registry import REGISTRY
 from metrics.selectors import (
     FORCE_OUT_OF_SCOPE,
@@ -52,6 +51,7 @@ from metrics.selectors import (
 from tests.alerts._inbox_support import make_alert, make_deadline
 from tests.charging.test_services import _mg3
 from tests.conftest import _user
+from tests.metrics.snapshots import add_snapshot
 from tests.web.test_case_support import assert_form_error, error_summary, page
 
 pytestmark = pytest.mark.django_db
@@ -453,7 +453,7 @@ def test_day_metrics_show_their_median_and_90th_percentile(
     # Ten values: 2, 2, 3, 3, 3, 5, 8, 8, 13, 30 days -> mean 77/10, median 3, 90th percentile 13.
     for value in (2, 2, 3, 3, 3, 5, 8, 8, 13, 30):
         histogram[value] += 1
-    MetricSnapshot.objects.create(
+    add_snapshot(
         metric=days.id, version=days.version, day=date(2026, 1, 15), force=force_a, numerator=77, denominator=10,
         histogram=histogram,
     )  # fmt: skip
@@ -595,7 +595,7 @@ def test_a_whole_periods_median_and_90th_percentile_come_from_every_day_not_from
         histogram = [0] * 366
         for value in values:
             histogram[value] += 1
-        MetricSnapshot.objects.create(
+        add_snapshot(
             metric=days.id, version=days.version, day=day, force=force_a, numerator=sum(values),
             denominator=len(values), histogram=histogram,
         )  # fmt: skip

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from accounts.models import Organisation, User
-from metrics.models import MetricSnapshot
 from metrics.registry import REGISTRY
 from metrics.selectors import MetricQuery, metric_series, metric_total
+from tests.metrics.snapshots import add_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_a_population_that_fell_to_nothing_shows_nothing_not_an_earlier_days_fig
     assert bail.stock
 
     def row(day: date, force: Organisation, n: float) -> None:
-        MetricSnapshot.objects.create(
+        add_snapshot(
             metric=bail.id, version=bail.version, day=day, force=force, category="0-3m", numerator=n
         )
 
