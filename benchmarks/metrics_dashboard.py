@@ -28,10 +28,13 @@ among its events that day, and that is what is generated:
   1 - (1 - p)^E, and holds the expected count given that it exists, E·p / (1 - (1 - p)^E) (±50% noise):
   in expectation exactly the rows and totals grouping E events would give;
 - every metric is given categories (an upper bound: metrics that are not about charging have one category,
-  '', and so fewer rows); day-count metrics get a histogram per row, as recompute writes it (up to its last non-empty bucket).
+  '', and so fewer rows); day-count metrics get a histogram per row, as recompute writes it (up to its
+  last non-empty bucket).
 Rows are generated for every day the default dashboard reads: the previous period and the current one, two
-years. Either way the rows a year of one force holds is bounded by 365 × 288 combinations per metric, whatever the
-number of cases; the 1M volume comes close to that bound, the 10k one is far below it.
+years. Either way the rows a year of one force holds is bounded by 365 × 288 combinations per metric, whatever
+the number of cases; the 1M volume comes close to that bound, the 10k one is far below it. Every day is
+recorded as built, and the rollup the dashboard reads is built from the rows (``metrics.rollup.rebuild_months``,
+which the daily upkeep is tested to equal).
 """
 
 from __future__ import annotations

@@ -21,9 +21,7 @@ def test_a_population_that_fell_to_nothing_shows_nothing_not_an_earlier_days_fig
     assert bail.stock
 
     def row(day: date, force: Organisation, n: float) -> None:
-        add_snapshot(
-            metric=bail.id, version=bail.version, day=day, force=force, category="0-3m", numerator=n
-        )
+        add_snapshot(metric=bail.id, version=bail.version, day=day, force=force, category="0-3m", numerator=n)
 
     row(date(2026, 3, 10), force_a, 4)  # force A: four on bail on 10 March...
     row(date(2026, 3, 31), force_b, 2)  # ...none by 31 March (no row), while force B still has two.
