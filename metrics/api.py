@@ -30,11 +30,10 @@ from rest_framework.views import APIView
 
 from accounts.choices import OrganisationKind
 from accounts.models import Organisation, Unit, User
-from charging.choices import ChargingCategory
 from config.api_docs import ERROR_RESPONSES
 
 from .dimensions import DIMENSIONS
-from .registry import REGISTRY, Metric, MetricUnit, Owner
+from .registry import REGISTRY, CategoryKind, Metric, MetricUnit, Owner
 from .selectors import (
     FORCE_OUT_OF_SCOPE,
     GRAINS,
@@ -51,7 +50,6 @@ MALFORMED_DATE = "“{value}” is not a date: write it as YYYY-MM-DD, for examp
 UNKNOWN_FORCE = "There is no police force with the code or id “{value}”"
 UNKNOWN_UNIT = "There is no unit with the id “{value}”"
 UNKNOWN_CPS_AREA = "There is no CPS Area with the code or id “{value}”"
-UNKNOWN_CATEGORY = "“{value}” is not a charging category: choose one of {choices}"
 UNIT_OUT_OF_SCOPE = "You cannot see figures for that unit"
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -104,6 +102,14 @@ class MetricDefinitionOutput(serializers.Serializer):  # type: ignore[type-arg]
         help_text="True: a position at the end of each day (a period shows its last day); false: a flow, summed."
     )
     notes = serializers.CharField(help_text="What the number does not cover.")
+    category_kind = serializers.ChoiceField(
+        choices=[kind.value for kind in CategoryKind],
+        help_text="What the `category` dimension holds for this metric: charging_category, failure_reason (an FQ "
+        "code), dispute_outcome, age_band, or none (not split).",
+    )
+    categories = serializers.DictField(
+        child=serializers.CharField(), help_text="The values `category` can take, with their names."
+    )
 
 
 class MetricPointOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -149,6 +155,8 @@ def _definition(metric: Metric) -> dict[str, Any]:
         "version": metric.version,
         "stock": metric.stock,
         "notes": metric.notes,
+        "category_kind": metric.category_kind.value,
+        "categories": metric.category_labels(),
     }
 
 
@@ -216,14 +224,12 @@ def _filters(request: Request, user: User) -> tuple[dict[str, Any], dict[str, st
     if raw := params.get("offence_group", ""):
         filters["offence_group"] = given["offence_group"] = raw
     if raw := params.get("category", ""):
-        if raw not in ChargingCategory.values:
-            choices = ", ".join(ChargingCategory.values)
-            raise _invalid("category", UNKNOWN_CATEGORY.format(value=raw, choices=choices))
+        # Which values are categories depends on the metric (``Metric.category_kind``): ``validate`` decides.
         filters["category"] = given["category"] = raw
     return filters, given
 
 
-def _group_labels(group_by: str, points: list[Point]) -> dict[Any, tuple[str, str | None]]:
+def _group_labels(metric: Metric, group_by: str, points: list[Point]) -> dict[Any, tuple[str, str | None]]:
     """Each group's public value and name: internal keys of forces, CPS Areas and units never leave here."""
     keys = {p.group for p in points if p.group is not None}
     if group_by in ("force", "cps_area"):
@@ -231,7 +237,7 @@ def _group_labels(group_by: str, points: list[Point]) -> dict[Any, tuple[str, st
     if group_by == "unit":
         return {u.pk: (str(u.public_id), u.name) for u in Unit.objects.filter(pk__in=keys)}
     if group_by == "category":
-        labels = dict(ChargingCategory.choices)
+        labels = metric.category_labels()
         return {key: (key, labels.get(key)) for key in keys}
     return {key: (key, None) for key in keys}
 
@@ -258,7 +264,12 @@ _DIMENSION_FILTERS = [
         description="Only this offence group (a DG6 group such as `gbh_abh`, else a mode of trial).",
     ),
     OpenApiParameter(
-        "category", str, required=False, enum=list(ChargingCategory.values), description="Only this charging category."
+        "category",
+        str,
+        required=False,
+        description="Only this category. What a category is depends on the metric (its definition's `category_kind`"
+        " and `categories`): the charging category (`red`, `green_priority`, `green`) for most charging measures,"
+        " an FQ code, a dispute outcome or an age band for others.",
     ),
 ]
 
@@ -320,7 +331,7 @@ class MetricSeriesApi(APIView):
             if error.message in _FORBIDDEN:
                 raise exceptions.PermissionDenied(error.message) from None
             raise _invalid(error.field, error.message) from None
-        labels = _group_labels(query.group_by, points)
+        labels = _group_labels(metric, query.group_by, points)
         body = {
             "metric": metric.id,
             "name": metric.name,

@@ -16,7 +16,7 @@ period's median and 90th percentile are exact.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -43,6 +43,27 @@ class Owner(enum.StrEnum):
     JOINT = "joint"
 
 
+class CategoryKind(enum.StrEnum):
+    """What a metric's ``category`` holds. For most charging measures it is the referral's charging category;
+    for a few it is a breakdown of their own (the FQ code of a quality failure, the outcome of a dispute, how
+    long someone has been on bail); the rest are not split at all."""
+
+    CHARGING = "charging_category"
+    FAILURE_REASON = "failure_reason"
+    DISPUTE_OUTCOME = "dispute_outcome"
+    AGE_BAND = "age_band"
+    NONE = "none"
+
+
+CATEGORY_KIND_LABELS = {
+    CategoryKind.CHARGING: "Charging category",
+    CategoryKind.FAILURE_REASON: "File quality failure reason (FQ code)",
+    CategoryKind.DISPUTE_OUTCOME: "Dispute outcome",
+    CategoryKind.AGE_BAND: "Time since bail or release began",
+    CategoryKind.NONE: "Not split into categories",
+}
+
+
 @dataclass(frozen=True)
 class Dims:
     """Where a contribution belongs. ``offence_group`` comes from ``metrics.dimensions.offence_group_expression``;
@@ -65,6 +86,7 @@ class Contribution:
 
 ComputeDay = Callable[[date], Iterable[Contribution]]
 CasesBehind = Callable[[date, date], "QuerySet[Case]"]
+CategoryCases = Callable[["QuerySet[Case]", str, date, date], "QuerySet[Case]"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,23 @@ class Metric:
     stock: bool = False
     # Shown with the definition: what the number does not cover, [K] caveats.
     notes: str = ""
+    # What ``category`` holds (``CategoryKind``), the values it can take with their labels (for a breakdown
+    # and to refuse anything else precisely), and, unless it is the charging category, how to narrow the
+    # cases behind a number to one value: (cases, value, start, end) -> cases.
+    category_kind: CategoryKind = CategoryKind.NONE
+    category_choices: Callable[[], Sequence[tuple[str, str]]] | None = field(default=None, compare=False, repr=False)
+    category_cases: CategoryCases | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_KIND_LABELS[self.category_kind]
+
+    def category_labels(self) -> dict[str, str]:
+        if self.category_kind == CategoryKind.CHARGING:
+            from charging.choices import ChargingCategory
+
+            return dict(ChargingCategory.choices)
+        return dict(self.category_choices()) if self.category_choices is not None else {}
 
 
 REGISTRY: dict[str, Metric] = {}

@@ -28,7 +28,7 @@ from casework.selectors import case_list_visible_to
 
 from .dimensions import DIMENSIONS, offence_group_expression
 from .models import ALL_CATEGORIES, BuiltDay, MetricRollup, MetricSnapshot
-from .registry import HISTOGRAM_DAYS, REGISTRY, Metric, MetricUnit
+from .registry import HISTOGRAM_DAYS, REGISTRY, CategoryKind, Metric, MetricUnit
 
 GRAINS = ("day", "week", "month")
 # The longest period one query may cover (a year of days, or five years of months and weeks).
@@ -41,6 +41,8 @@ PERIOD_BACKWARDS = "The period ends before it starts"
 PERIOD_TOO_LONG = "A period of {days} days is too long for figures by {grain}: at most {max} days"
 FORCE_OUT_OF_SCOPE = "You cannot see figures for that force"
 NO_SCOPE = "Only police managers and CPS legal managers see organisation-wide figures"
+NOT_SPLIT = "{name} is not split into categories"
+UNKNOWN_CATEGORY_VALUE = "“{value}” is not a {kind} of {name}: choose one of {choices}"
 
 
 class MetricQueryError(ValueError):
@@ -113,12 +115,36 @@ def validate(query: MetricQuery) -> Metric:
             raise MetricQueryError(
                 "group_by" if name == query.group_by else name, UNKNOWN_DIMENSION.format(value=name, choices=choices)
             )
+    _validate_category(metric, query)
     if query.end < query.start:
         raise MetricQueryError("end", PERIOD_BACKWARDS)
     days = (query.end - query.start).days + 1
     if days > MAX_DAYS[query.grain]:
         raise MetricQueryError("start", PERIOD_TOO_LONG.format(days=days, grain=query.grain, max=MAX_DAYS[query.grain]))
     return metric
+
+
+def _validate_category(metric: Metric, query: MetricQuery) -> None:
+    """A breakdown or filter by category needs a metric split into categories, and a value it can hold (what
+    ``category`` holds depends on the metric: ``Metric.category_kind``)."""
+    asked = "category" in query.filters or query.group_by == "category"
+    if not asked:
+        return
+    field = "category" if "category" in query.filters else "group_by"
+    if metric.category_kind == CategoryKind.NONE:
+        raise MetricQueryError(field, NOT_SPLIT.format(name=metric.name))
+    value = query.filters.get("category")
+    labels = metric.category_labels()
+    if value is not None and value != "" and labels and value not in labels:
+        raise MetricQueryError(
+            "category",
+            UNKNOWN_CATEGORY_VALUE.format(
+                value=value,
+                kind=metric.category_label[:1].lower() + metric.category_label[1:],
+                name=metric.name,
+                choices=", ".join(labels),
+            ),
+        )
 
 
 def _snapshots(query: MetricQuery, scope: MetricsScope) -> QuerySet[MetricSnapshot]:
@@ -450,6 +476,9 @@ def cases_behind(query: MetricQuery, *, user: User) -> QuerySet[Case]:
         elif name == "offence_group":
             qs = qs.annotate(_offence_group=offence_group_expression()).filter(_offence_group=value)
         elif name == "category":
-            qs = qs.filter(charging_requests__category=value)
+            if metric.category_kind == CategoryKind.CHARGING:
+                qs = qs.filter(charging_requests__category=value)
+            elif metric.category_cases is not None:
+                qs = metric.category_cases(qs, value, query.start, query.end)
     visible = case_list_visible_to(user=user)
     return visible.filter(pk__in=qs.values("pk")).order_by("-updated_at", "-id")

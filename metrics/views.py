@@ -41,7 +41,7 @@ from .forms import (
     DrillDownForm,
     with_defaults,
 )
-from .registry import REGISTRY, Metric, MetricUnit, Owner
+from .registry import REGISTRY, CategoryKind, Metric, MetricUnit, Owner
 from .selectors import (
     NO_SCOPE,
     MetricQuery,
@@ -187,6 +187,10 @@ class Panel:
     change: str
     trend: list[Figure] = field(default_factory=list)
     breakdown: list[Figure] = field(default_factory=list)
+    # Why the panel does not follow a filter or breakdown by charging category (its categories are something
+    # else, or it has none), in words; '' when it does.
+    category_note: str = ""
+    breakdown_label: str = ""
 
     @property
     def is_days(self) -> bool:
@@ -199,7 +203,7 @@ class Panel:
 
 def _query(metric: Metric, filters: DashboardFilters, start: date, end: date, group_by: str = "") -> MetricQuery:
     dimensions: dict[str, Any] = {"force": filters.force.pk}
-    if filters.category:
+    if filters.category and metric.category_kind == CategoryKind.CHARGING:
         dimensions["category"] = filters.category
     return MetricQuery(
         metric=metric.id, start=start, end=end, grain=filters.grain, group_by=group_by, filters=dimensions
@@ -208,7 +212,7 @@ def _query(metric: Metric, filters: DashboardFilters, start: date, end: date, gr
 
 def cases_url(metric: Metric, filters: DashboardFilters, start: date, end: date, **extra: str) -> str:
     params = {"force": filters.force.code, "start": start.isoformat(), "end": end.isoformat()}
-    if filters.category:
+    if filters.category and metric.category_kind == CategoryKind.CHARGING:
         params["category"] = filters.category
     params.update(extra)
     return f"{reverse('metrics:cases', args=[metric.id])}?{urlencode(params)}"
@@ -259,8 +263,9 @@ def _empty_value(metric: Metric) -> float | None:
     return 0.0 if metric.unit == MetricUnit.COUNT else None
 
 
-def group_labels(dimension: str, groups: set[Any]) -> dict[Any, tuple[str, str]]:
-    """Each group's label and its value in a drill-down link."""
+def group_labels(dimension: str, groups: set[Any], metric: Metric | None = None) -> dict[Any, tuple[str, str]]:
+    """Each group's label and its value in a drill-down link (a category's label depends on what the metric's
+    categories are: ``Metric.category_kind``)."""
     labels: dict[Any, tuple[str, str]] = {}
     if dimension == "unit":
         units = Unit.objects.in_bulk([g for g in groups if g is not None])
@@ -283,9 +288,10 @@ def group_labels(dimension: str, groups: set[Any]) -> dict[Any, tuple[str, str]]
             else:
                 labels[g] = (str(modes.get(g, g)), g)
     elif dimension == "category":
-        categories = dict(ChargingCategory.choices)
+        categories = metric.category_labels() if metric is not None else dict(ChargingCategory.choices)
+        kind = (metric.category_label if metric is not None else "Charging category").lower()
         for g in groups:
-            labels[g] = (str(categories.get(g, g)), g) if g else ("No charging category", NONE_VALUE)
+            labels[g] = (str(categories.get(g, g)), g) if g else (f"No {kind}", NONE_VALUE)
     return labels
 
 
@@ -329,14 +335,20 @@ def build_panel(metric: Metric, filters: DashboardFilters, reader: SnapshotReade
             )
         )
     panel = Panel(metric, current, previous, change_in_words(metric, value, p_value), trend)
-    if filters.group_by:
+    if filters.category and metric.category_kind != CategoryKind.CHARGING:
+        panel.category_note = f"{metric.name} is not split by charging category: these figures cover every category."
+    if filters.group_by == "category" and metric.category_kind == CategoryKind.NONE:
+        panel.category_note = f"{metric.name} is not split into categories, so there is no breakdown by category."
+    elif filters.group_by:
         panel.breakdown = _breakdown(metric, filters, reader)
+        category = filters.group_by == "category"
+        panel.breakdown_label = metric.category_label if category else BREAKDOWN_LABELS.get(filters.group_by, "")
     return panel
 
 
 def _breakdown(metric: Metric, filters: DashboardFilters, reader: SnapshotReader) -> list[Figure]:
     points = reader.total(_query(metric, filters, filters.start, filters.end, filters.group_by))
-    labels = group_labels(filters.group_by, {p.group for p in points})
+    labels = group_labels(filters.group_by, {p.group for p in points}, metric)
     rows = []
     for point in points:
         label, link_value = labels[point.group]
@@ -395,6 +407,7 @@ def definitions(request: HttpRequest) -> HttpResponse:
             "metric": metric,
             "unit_label": UNIT_LABELS[metric.unit],
             "owner_label": OWNER_LABELS[metric.owner],
+            "categories": list(metric.category_labels().items()),
         }
         for metric in REGISTRY.values()
     ]
@@ -510,7 +523,8 @@ def cases(request: HttpRequest, metric_id: str) -> HttpResponse:
     described = []
     for name in form.chosen():
         key = filters.dimensions[name]
-        described.append((BREAKDOWN_LABELS.get(name, name), group_labels(name, {key})[key][0]))
+        heading = metric.category_label if name == "category" else BREAKDOWN_LABELS.get(name, name)
+        described.append((heading, group_labels(name, {key}, metric)[key][0]))
     params = request.GET.copy()
     params.pop("page", None)
     context.update(

@@ -55,6 +55,7 @@ from charging.models import ActionPlanItem, ChargingDecision, ChargingRequest, R
 from ..dimensions import case_dimension_values
 from ..registry import (
     HISTOGRAM_DAYS,
+    CategoryKind,
     Contribution,
     Dims,
     Metric,
@@ -160,6 +161,7 @@ def _referral_cases(start: date, end: date) -> QuerySet[Case]:
 REFERRALS = register(
     Metric(
         id="referrals",
+        category_kind=CategoryKind.CHARGING,
         name="Referrals for a charging decision",
         definition=(
             "Charging requests (MG3) received by the CPS: sent by a police supervisor to the CPS Area or CPS "
@@ -218,6 +220,7 @@ _FINAL_DENOMINATOR = (
 CHARGE_RATE = register(
     Metric(
         id="charge_rate",
+        category_kind=CategoryKind.CHARGING,
         name="Charge rate",
         definition=(
             "The share of the CPS's final charging decisions that were to charge (the CPS's published charge "
@@ -238,6 +241,7 @@ CHARGE_RATE = register(
 NFA_EVIDENTIAL = register(
     Metric(
         id="nfa_evidential",
+        category_kind=CategoryKind.CHARGING,
         name="No further action: evidential",
         definition=(
             "The share of final charging decisions that were no further action because there was no realistic "
@@ -257,6 +261,7 @@ NFA_EVIDENTIAL = register(
 NFA_PUBLIC_INTEREST = register(
     Metric(
         id="nfa_public_interest",
+        category_kind=CategoryKind.CHARGING,
         name="No further action: public interest",
         definition=(
             "The share of final charging decisions that were no further action because a prosecution was not "
@@ -276,6 +281,7 @@ NFA_PUBLIC_INTEREST = register(
 OOCD = register(
     Metric(
         id="oocd",
+        category_kind=CategoryKind.CHARGING,
         name="Out-of-court disposals",
         definition="The share of final charging decisions where the CPS authorised an out-of-court disposal.",
         numerator="Final decisions authorising an out-of-court disposal made on the day",
@@ -304,6 +310,7 @@ def _administrative_finalisations(day: date) -> Iterable[Contribution]:
 ADMINISTRATIVE_FINALISATIONS = register(
     Metric(
         id="administrative_finalisations",
+        category_kind=CategoryKind.CHARGING,
         name="Administrative finalisations",
         definition=(
             "Charging requests administratively finalised because the action plan (or early advice) went "
@@ -343,6 +350,7 @@ def _days_referral_to_decision(day: date) -> Iterable[Contribution]:
 DAYS_REFERRAL_TO_DECISION = register(
     Metric(
         id="days_referral_to_decision",
+        category_kind=CategoryKind.CHARGING,
         name="Days from referral to charging decision",
         definition=(
             "For each charging request that got its final decision on the day, the calendar days from when the "
@@ -383,6 +391,7 @@ def _non_custody_within_28_days(day: date) -> Iterable[Contribution]:
 NON_CUSTODY_WITHIN_28_DAYS = register(
     Metric(
         id="non_custody_within_28_days",
+        category_kind=CategoryKind.CHARGING,
         name="Non-custody decisions within 28 days",
         definition=(
             "Of the Green and Green Priority (non-custody) charging requests that got their final decision on the "
@@ -436,6 +445,7 @@ def _action_plan_turnaround(day: date) -> Iterable[Contribution]:
 ACTION_PLAN_TURNAROUND = register(
     Metric(
         id="action_plan_turnaround",
+        category_kind=CategoryKind.CHARGING,
         name="Action plan turnaround",
         definition=(
             "For each police resubmission on the day (an MG3A answering an action plan or early advice, or the "
@@ -478,6 +488,7 @@ def _action_items_on_time(day: date) -> Iterable[Contribution]:
 ACTION_ITEMS_ON_TIME = register(
     Metric(
         id="action_items_on_time",
+        category_kind=CategoryKind.CHARGING,
         name="Action plan items answered on time",
         definition=(
             "Of the action plan items the police answered on the day (done, cannot be done, or disputed), the "
@@ -576,6 +587,7 @@ _OPEN_READS = (
 OPEN_REFERRALS = register(
     Metric(
         id="open_referrals",
+        category_kind=CategoryKind.CHARGING,
         name="Open referrals",
         definition=_OPEN_DEFINITION,
         numerator="Charging requests open at the end of the day",
@@ -593,6 +605,7 @@ OPEN_REFERRALS = register(
 OPEN_REFERRAL_AGE = register(
     Metric(
         id="open_referral_age",
+        category_kind=CategoryKind.CHARGING,
         name="Age of open referrals",
         definition=(
             "How long the open referrals have been open at the end of the day: calendar days from when each was "

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -44,13 +44,30 @@ from casework.deadlines.holidays import calendar_from_db
 from casework.models import Case, CustodyEvent, Deadline, VictimUpdate
 
 from ..dimensions import case_dimension_values
-from ..registry import CasesBehind, Contribution, Dims, Metric, MetricUnit, Owner, register, register_case_days
+from ..registry import (
+    CasesBehind,
+    CategoryCases,
+    CategoryKind,
+    Contribution,
+    Dims,
+    Metric,
+    MetricUnit,
+    Owner,
+    register,
+    register_case_days,
+)
 from ._common import LONDON, counts, day_bounds, dims_of, period_bounds
 
 NEAR_MISS_DAYS = 7
 # (months since the start, band) in order; past the last, "9m+".
 AGE_BANDS = ((3, "0-3m"), (6, "3-6m"), (9, "6-9m"))
 OLDEST_BAND = "9m+"
+AGE_BAND_CHOICES = [
+    ("0-3m", "Under 3 months"),
+    ("3-6m", "3 to 6 months"),
+    ("6-9m", "6 to 9 months"),
+    (OLDEST_BAND, "9 months or more"),
+]
 BAIL_KINDS = (CustodyEventKind.PRE_CHARGE_BAIL, CustodyEventKind.BAIL_EXTENDED)
 RUI_KINDS = (CustodyEventKind.RELEASED_UNDER_INVESTIGATION,)
 
@@ -178,14 +195,18 @@ def _current_events(end: object) -> QuerySet[CustodyEvent]:
     return CustodyEvent.objects.filter(occurred_at__lt=end).filter(~Exists(later))
 
 
+def _started(since_bail_start: bool) -> Func:
+    """When a suspect's time in the population began: their bail start date (bail), or their release."""
+    released_on = TruncDate("occurred_at", tzinfo=LONDON)
+    return Coalesce("bail_start_date", released_on) if since_bail_start else released_on
+
+
 def _population(day: date, kinds: tuple[str, ...], since_bail_start: bool) -> list[Contribution]:
     _start, end = day_bounds(day)
-    released_on = TruncDate("occurred_at", tzinfo=LONDON)
-    started = Coalesce("bail_start_date", released_on) if since_bail_start else released_on
     rows = (
         _current_events(end)
         .filter(kind__in=kinds)
-        .values(**case_dimension_values("suspect__case__"), started_=started)
+        .values(**case_dimension_values("suspect__case__"), started_=_started(since_bail_start))
         .annotate(n=Count("suspect_id", distinct=True))
     )
     totals: dict[Dims, float] = defaultdict(float)
@@ -204,9 +225,27 @@ def _population_cases(kinds: tuple[str, ...]) -> CasesBehind:
     return cases
 
 
+def _population_cases_in_band(kinds: tuple[str, ...], *, since_bail_start: bool) -> CategoryCases:
+    def narrow(cases: QuerySet[Case], band: str, start: date, end: date) -> QuerySet[Case]:
+        """The cases with a suspect in the population, in that age band, at the end of the period's last day."""
+        _since, until = period_bounds(start, end)
+        rows = (
+            _current_events(until)
+            .filter(kind__in=kinds)
+            .values("suspect__case_id", started_=_started(since_bail_start))
+        )
+        in_band = {row["suspect__case_id"] for row in rows if age_band(row["started_"], end) == band}
+        return cases.filter(pk__in=in_band)
+
+    return narrow
+
+
 BAIL_POPULATION = register(
     Metric(
         id="bail_population",
+        category_kind=CategoryKind.AGE_BAND,
+        category_choices=lambda: AGE_BAND_CHOICES,
+        category_cases=_population_cases_in_band(BAIL_KINDS, since_bail_start=True),
         name="Suspects on pre-charge bail, by time on bail",
         definition=(
             "Suspects on pre-charge bail at the end of the day, by how long since their bail start date: under 3 "
@@ -234,6 +273,9 @@ BAIL_POPULATION = register(
 RUI_POPULATION = register(
     Metric(
         id="rui_population",
+        category_kind=CategoryKind.AGE_BAND,
+        category_choices=lambda: AGE_BAND_CHOICES,
+        category_cases=_population_cases_in_band(RUI_KINDS, since_bail_start=False),
         name="Suspects released under investigation, by time since release",
         definition=(
             "Suspects released under investigation (RUI) at the end of the day, by how long since their release: "

@@ -27,9 +27,10 @@ from charging.choices import RequestStatus
 from charging.models import ChargingRequest
 from files.choices import DisputeOutcome
 from files.models import AssessmentFailure, QualityReport
+from files.quality.rules import FAILURE_CODES
 
 from ..dimensions import case_dimension_values
-from ..registry import Contribution, Metric, MetricUnit, Owner, register, register_case_days
+from ..registry import CategoryKind, Contribution, Metric, MetricUnit, Owner, register, register_case_days
 from ._common import counts, day_bounds, period_bounds
 from .charging import first_event_at, request_events, requests_with_event
 
@@ -73,6 +74,7 @@ def _first_time_acceptance_automated(day: date) -> Iterable[Contribution]:
 FIRST_TIME_ACCEPTANCE_AUTOMATED = register(
     Metric(
         id="first_time_acceptance_automated",
+        category_kind=CategoryKind.CHARGING,
         name="First-time acceptance: automated National File Standard checks",
         definition=(
             "Of the charging requests received by the CPS on the day, the share whose file passed the automated "
@@ -129,6 +131,7 @@ def _first_time_acceptance_cps(day: date) -> Iterable[Contribution]:
 FIRST_TIME_ACCEPTANCE_CPS = register(
     Metric(
         id="first_time_acceptance_cps",
+        category_kind=CategoryKind.CHARGING,
         name="First-time acceptance: CPS triage",
         definition=(
             "Of the charging requests CPS triage dealt with for the first time on the day, the share it accepted "
@@ -206,6 +209,7 @@ _RETURNS_READS = (
 RETURNS_PER_CASE = register(
     Metric(
         id="returns_per_case",
+        category_kind=CategoryKind.CHARGING,
         name="Returns per case",
         definition=(
             "For the charging requests closed on the day (final decision, or withdrawn after reaching the CPS), "
@@ -226,6 +230,7 @@ RETURNS_PER_CASE = register(
 RETURNED_TWICE_SHARE = register(
     Metric(
         id="returned_twice_share",
+        category_kind=CategoryKind.CHARGING,
         name="Returned two or more times",
         definition=(
             "Of the charging requests closed on the day (final decision, or withdrawn after reaching the CPS), "
@@ -247,6 +252,7 @@ RETURNED_TWICE_SHARE = register(
 # The CPS assessment: failure reasons and disputes
 
 _FAILURE_CASE = "assessment__submission__case__"
+_FAILURE_CASE_ID = "assessment__submission__case_id"
 
 
 def _failures(since: datetime, until: datetime) -> QuerySet[AssessmentFailure]:
@@ -268,12 +274,17 @@ def _quality_failure_reasons(day: date) -> Iterable[Contribution]:
 QUALITY_FAILURE_REASONS = register(
     Metric(
         id="quality_failure_reasons",
+        category_kind=CategoryKind.FAILURE_REASON,
+        category_choices=lambda: [(code, f"{code}: {text}") for code, text in FAILURE_CODES.items()],
+        category_cases=lambda cases, code, start, end: cases.filter(
+            pk__in=_failures(*period_bounds(start, end)).filter(code=code).values(_FAILURE_CASE_ID)
+        ),
         name="File quality failure reasons",
         definition=(
             "The failure reasons (FQ01–FQ20, the taxonomy both sides use) the CPS gave when its assessment found "
             "a submitted file did not meet the National File Standard, counted on the day of the assessment. A "
             "failure the police disputed and a CPS legal manager overturned is left out: it was found not to be "
-            "a failure. For this metric the category dimension holds the FQ code, not the charging category."
+            "a failure. For this metric the category holds the FQ code, not the charging category."
         ),
         numerator="Failure reasons given by CPS assessments made on the day (not overturned), by FQ code",
         denominator="",
@@ -315,6 +326,13 @@ def _dispute_outcomes(day: date) -> Iterable[Contribution]:
 DISPUTE_OUTCOMES = register(
     Metric(
         id="dispute_outcomes",
+        category_kind=CategoryKind.DISPUTE_OUTCOME,
+        category_choices=lambda: [(DisputeOutcome.UPHELD, "Upheld"), (DisputeOutcome.OVERTURNED, "Overturned")],
+        category_cases=lambda cases, outcome, start, end: cases.filter(
+            pk__in=_disputes_decided(*period_bounds(start, end))
+            .filter(dispute_outcome=outcome)
+            .values(_FAILURE_CASE_ID)
+        ),
         name="Outcomes of disputed file quality failures",
         definition=(
             "Failures from a CPS assessment that the police disputed and a CPS legal manager decided on the day, "

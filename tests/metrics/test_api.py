@@ -21,7 +21,6 @@ from casework.models import Case
 from metrics.api import (
     MALFORMED_DATE,
     UNIT_OUT_OF_SCOPE,
-    UNKNOWN_CATEGORY,
     UNKNOWN_CPS_AREA,
     UNKNOWN_FORCE,
     UNKNOWN_UNIT,
@@ -32,6 +31,7 @@ from metrics.selectors import (
     NO_SCOPE,
     PERIOD_BACKWARDS,
     PERIOD_TOO_LONG,
+    UNKNOWN_CATEGORY_VALUE,
     UNKNOWN_DIMENSION,
     UNKNOWN_GRAIN,
     UNKNOWN_METRIC,
@@ -170,8 +170,26 @@ def test_definitions_are_published_to_everyone_signed_in(officer_a: User, as_use
         "version",
         "stock",
         "notes",
+        "category_kind",
+        "categories",
     }
     assert referral["name"] == "Referrals for a charging decision"
+    assert referral["category_kind"] == "charging_category"
+    assert referral["categories"] == {
+        "red": "Red (custody, remand sought)",
+        "green": "Green",
+        "green_priority": "Green Priority",
+    }
+    # What the category holds differs by metric, and the API says so.
+    assert by_id["quality_failure_reasons"]["category_kind"] == "failure_reason"
+    assert by_id["quality_failure_reasons"]["categories"]["FQ01"].startswith("FQ01: MG5")
+    assert by_id["bail_population"]["categories"] == {
+        "0-3m": "Under 3 months",
+        "3-6m": "3 to 6 months",
+        "6-9m": "6 to 9 months",
+        "9m+": "9 months or more",
+    }
+    assert by_id["time_limit_breaches"]["category_kind"] == "none"
     assert referral["unit"] == "count"
     assert referral["owner"] == "joint"
     assert referral["version"] == 1
@@ -391,7 +409,12 @@ def test_unknown_metric_is_404_in_the_error_shape(manager_police_a: User, as_use
         (
             {"category": "purple"},
             "category",
-            UNKNOWN_CATEGORY.format(value="purple", choices="red, green, green_priority"),
+            UNKNOWN_CATEGORY_VALUE.format(
+                value="purple",
+                kind="charging category",
+                name=REGISTRY["referrals"].name,
+                choices="red, green, green_priority",
+            ),
         ),
     ],
 )

@@ -608,3 +608,32 @@ def test_a_whole_periods_median_and_90th_percentile_come_from_every_day_not_from
     [whole] = metric_total(query, user=manager_police_a)
     # All seven values 1, 1, 1, 2, 10, 20, 30: mean 65/7, median 2 (the 4th), 90th percentile 30 (6.3 -> 7th).
     assert (whole.numerator, whole.denominator, whole.median, whole.p90) == (65.0, 7.0, 2.0, 30.0)
+
+
+def test_a_metric_whose_categories_are_not_charging_categories_says_so_and_breaks_down_by_its_own(
+    manager_police_a: User, force_a: Organisation, unit_a1: Unit, as_user: Callable[[User], Client]
+) -> None:
+    day = date(2026, 1, 15)
+    add_snapshot(metric="referrals", day=day, force=force_a, unit=unit_a1, category="red", numerator=2)
+    add_snapshot(metric="referrals", day=day, force=force_a, unit=unit_a1, category="green", numerator=5)
+    add_snapshot(metric="quality_failure_reasons", day=day, force=force_a, unit=unit_a1, category="FQ03", numerator=4)
+    client = as_user(manager_police_a)
+
+    red_only = client.get(DASHBOARD, {**PERIOD, "category": "red"})
+    assert _testid(_panel(red_only, "referrals"), "current-value") == "2"
+    failures = _panel(red_only, "quality_failure_reasons")
+    # The failure reasons cannot be narrowed to red referrals: the panel says so and shows every category.
+    assert "is not split by charging category: these figures cover every category" in _text(failures)
+    assert _testid(failures, "current-value") == "4"
+    assert "category=red" not in failures
+
+    by_category = client.get(DASHBOARD, {**PERIOD, "group_by": "category"})
+    failures = _panel(by_category, "quality_failure_reasons")
+    assert "by file quality failure reason (fq code)" in _text(failures).lower()
+    from files.quality.rules import FAILURE_CODES
+
+    assert f"FQ03: {FAILURE_CODES['FQ03']}" in html.unescape(failures)
+    assert "category=FQ03" in failures
+    breaches = _panel(by_category, "time_limit_breaches")
+    assert "is not split into categories, so there is no breakdown by category" in _text(breaches)
+    assert 'data-testid="breakdown"' not in breaches

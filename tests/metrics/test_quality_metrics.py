@@ -23,6 +23,7 @@ from files.choices import DisputeOutcome, FailureResponse
 from files.models import CpsAssessment, FileSubmission
 from files.services import assessment as assess
 from metrics.compute import recompute_period
+from metrics.selectors import MetricQueryError
 from tests.metrics.test_charging_metrics import (
     FEB,
     FIRST_DAY,
@@ -218,6 +219,35 @@ def test_dispute_outcomes_by_outcome(story: Story) -> None:
     assert daily == {(date(2026, 1, 9), DisputeOutcome.UPHELD.value): 1.0}
     assert behind("dispute_outcomes", p.manager_police_a, JAN, JAN_31) == urns(story, "A1", "A2")
     assert behind("dispute_outcomes", p.manager_police_a, date(2026, 1, 7), date(2026, 1, 7)) == set()
+
+
+def test_the_cases_behind_a_failure_reason_or_an_outcome_are_those_with_it(story: Story) -> None:
+    # For these metrics the category is the FQ code or the dispute outcome, not the charging category.
+    p = story.people
+    fq03 = behind("quality_failure_reasons", p.manager_police_a, JAN, JAN_31, category="FQ03")
+    assert fq03 == urns(story, "A1", "A2")
+    # A1's FQ18 was overturned: nothing behind FQ18 in force A.
+    assert behind("quality_failure_reasons", p.manager_police_a, JAN, JAN_31, category="FQ18") == set()
+    assert behind("quality_failure_reasons", p.manager_police_b, JAN, JAN_31, category="FQ18") == urns(story, "B1")
+    overturned = DisputeOutcome.OVERTURNED.value
+    assert behind("dispute_outcomes", p.manager_police_a, JAN, JAN_31, category=overturned) == urns(story, "A1")
+    assert behind("dispute_outcomes", p.manager_police_a, JAN, JAN_31, category="upheld") == urns(story, "A2")
+
+
+def test_a_category_a_metric_cannot_hold_is_refused_precisely(story: Story) -> None:
+    p = story.people
+    with pytest.raises(MetricQueryError) as error:
+        values("quality_failure_reasons", p.manager_police_a, category="green")
+    assert error.value.field == "category"
+    assert error.value.message.startswith(
+        "“green” is not a file quality failure reason (FQ code) of File quality failure reasons: choose one of FQ01, "
+    )
+    with pytest.raises(MetricQueryError) as error:
+        values("time_limit_breaches", p.manager_police_a, group_by="category")
+    assert (error.value.field, error.value.message) == (
+        "group_by",
+        "Statutory time limits breached is not split into categories",
+    )
 
 
 # -- scope --------------------------------------------------------------------------------------------------
