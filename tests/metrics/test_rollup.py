@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -187,3 +189,17 @@ def test_rebuilding_the_months_from_scratch_changes_nothing(made_up_snapshots: N
     assert kept
     rebuild_months(FIRST, LAST)
     assert cells() == kept
+
+
+def test_recompute_metrics_rollups_rebuilds_a_lost_rollup_from_the_snapshots(
+    made_up_snapshots: None, manager_police_a: User, force_a: Organisation
+) -> None:
+    query = MetricQuery(metric=FLOW_COUNT, start=FIRST, end=LAST, filters={"force": force_a.pk})
+    before = SnapshotReader(manager_police_a).series(query)
+    MetricRollup.objects.filter(period__gte=date(2026, 2, 1)).delete()  # February and March lost
+    assert SnapshotReader(manager_police_a).series(query) != before
+
+    out = StringIO()
+    call_command("recompute_metrics", "--start", "2026-02-10", "--end", "2026-03-05", "--rollups", stdout=out)
+    assert out.getvalue().strip() == "Rebuilt the rollup of 2 months (February 2026 to March 2026) for every metric."
+    assert SnapshotReader(manager_police_a).series(query) == before
