@@ -251,6 +251,8 @@ class SnapshotReader:
         self._window: tuple[date, date] | None = None
         self._built: dict[tuple[date, date], dict[str, dict[date, list[date]]]] = {}
         self._rows: dict[tuple[Any, ...], dict[tuple[str, date], list[tuple[Any, ...]]]] = {}
+        # For the page built on this reader to keep what it looked up once (names of units, say).
+        self.memo: dict[Any, Any] = {}
 
     def prefetch(self, start: date, end: date) -> None:
         self._window = (start.replace(day=1), _month_end(end))

@@ -348,7 +348,15 @@ def build_panel(metric: Metric, filters: DashboardFilters, reader: SnapshotReade
 
 def _breakdown(metric: Metric, filters: DashboardFilters, reader: SnapshotReader) -> list[Figure]:
     points = reader.total(_query(metric, filters, filters.start, filters.end, filters.group_by))
-    labels = group_labels(filters.group_by, {p.group for p in points}, metric)
+    groups = {p.group for p in points}
+    if filters.group_by == "category":
+        labels = group_labels(filters.group_by, groups, metric)
+    else:
+        # The same units, Areas or offence groups recur in every panel: look their names up once a page.
+        key = (filters.group_by, frozenset(groups))
+        if key not in reader.memo:
+            reader.memo[key] = group_labels(filters.group_by, groups)
+        labels = reader.memo[key]
     rows = []
     for point in points:
         label, link_value = labels[point.group]
