@@ -8,6 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: help venv run test lint format vendor-frontend refresh-reference-data openapi bench clean
 
@@ -20,7 +21,7 @@ help:
 	@echo "make openapi                 regenerate openapi/schema.yaml"
 	@echo "make vendor-frontend         refresh vendored front-end assets"
 	@echo "make refresh-reference-data  refresh vendored MoJ standing data"
-	@echo "make bench                   run the benchmarks"
+	@echo "make bench [BENCH_ARGS=...]  run the benchmarks (BENCH_ARGS=--quick: small sizes; or a name and its options)"
 	@echo "make clean                   remove caches and build output (keeps .venv and var/)"
 
 venv: $(STAMP)
@@ -57,7 +58,7 @@ openapi: venv
 
 bench: venv
 	@if [ -f benchmarks/__main__.py ]; then \
-		. scripts/test-env.sh && $(PY) -m benchmarks; \
+		. scripts/test-env.sh && $(PY) -m benchmarks $(BENCH_ARGS); \
 	else \
 		echo "no benchmarks yet"; \
 	fi

@@ -18,13 +18,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation, User
 from casework.models import Case
 from casework.selectors import case_list_visible_to
+from config.db_router import connection_for_read
 
 from .dimensions import DIMENSIONS, offence_group_expression
 from .models import ALL_CATEGORIES, BuiltDay, MetricRollup, MetricSnapshot
@@ -207,7 +208,7 @@ def _histogram_sums(qs: QuerySet[MetricSnapshot], group_column: str) -> list[tup
     select = f'SELECT s."day"{group or ", NULL"}, u.i - 1, SUM(u.h) FROM ({inner}) AS s '  # noqa: S608
     sql = select + "CROSS JOIN LATERAL unnest(s.histogram) WITH ORDINALITY AS u(h, i) "
     sql += f'WHERE u.h > 0 GROUP BY s."day"{group}, u.i'
-    with connection.cursor() as cursor:
+    with connections[qs.db].cursor() as cursor:  # the replica, where there is one (config.db_router)
         cursor.execute(sql, params)
         return [(day, grp, int(index), int(count)) for day, grp, index, count in cursor.fetchall()]
 
@@ -294,11 +295,11 @@ class SnapshotReader:
         window = self._window_for(query)
         if window not in self._built:
             months: dict[str, dict[date, list[date]]] = defaultdict(dict)
-            with connection.cursor() as cursor:
+            with connection_for_read(BuiltDay).cursor() as cursor:
                 # One row per metric and month (not per day): a page reads two years of 25 metrics.
                 cursor.execute(
                     f"SELECT metric, day - extract(day FROM day)::int + 1, array_agg(day ORDER BY day)"  # noqa: S608
-                    f" FROM {BuiltDay._meta.db_table} WHERE day >= %s AND day <= %s GROUP BY 1, 2",
+                    f' FROM "{BuiltDay._meta.db_table}" WHERE day >= %s AND day <= %s GROUP BY 1, 2',
                     list(window),
                 )
                 for metric_id, month, days in cursor.fetchall():

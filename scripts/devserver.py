@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 BIN = Path(sys.executable).parent  # the virtualenv's bin/, holding gunicorn and celery
 DB_NAME = "casebridge"
+WORKER_QUEUES = "default,quality,alerts,metrics,documents"  # CELERY_QUEUE_NAMES in config/settings/base.py
 DEV_DEFAULTS = {
     "DJANGO_SETTINGS_MODULE": "config.settings.base",
     "DJANGO_DEBUG": "false",  # static files come from collectstatic + WhiteNoise, as in production
@@ -282,7 +283,8 @@ def run(started: Started) -> None:
     manage("seed_demo_cases")
 
     celery = [str(BIN / "celery"), "-A", "config"]
-    worker_flags = ["--loglevel", "INFO", "--concurrency", "2"]
+    # One worker reads every queue here; in production each kind of work has its own workers (docker-compose.yml).
+    worker_flags = ["-Q", WORKER_QUEUES, "--loglevel", "INFO", "--concurrency", "2"]
     if os.environ["CELERY_BROKER_URL"].startswith("filesystem"):
         worker_flags += ["--without-gossip", "--without-mingle", "--without-heartbeat"]  # no fanout on files
     bind = f"127.0.0.1:{port}"

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu.entity import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -117,6 +118,17 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An optional read replica (PostgreSQL streaming replication) for the dashboards: config/db_router.py sends the
+# metric snapshot reads there, never a write, and never a read made inside a transaction. It is never migrated
+# (it replays the primary); in tests it mirrors the test database.
+if _replica_url := env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url_config(_replica_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -276,7 +288,8 @@ CLAMAV_SOCKET: str = env.str("CLAMAV_SOCKET", default="")
 CLAMAV_HOST: str = env.str("CLAMAV_HOST", default="")
 CLAMAV_PORT: int = env.int("CLAMAV_PORT", default=3310)
 CLAMAV_TIMEOUT: float = env.float("CLAMAV_TIMEOUT", default=120.0)
-# The Celery queue for scanning and text extraction; blank for the default queue.
+# Scanning, text extraction and quality checks go to the queues CELERY_TASK_ROUTES gives them (documents,
+# quality). A name here sends all three to that one queue instead: tests give a worker's own queue this way.
 FILES_TASK_QUEUE: str = env.str("FILES_TASK_QUEUE", default="")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -313,6 +326,41 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="default")
+# One queue per kind of work, so each kind scales with its own workers (README, "Growing past one machine"):
+# file quality checks; delay alerts (sweep, outbox, digests, escalation); metric snapshots; documents (virus
+# scan, text extraction); and the default queue for the rest (notification emails, the heartbeat, the deadline
+# recompute sweep, charging housekeeping). Every task of the project is routed here by name
+# (tests/test_celery_queues.py fails for one that is not), so none lands on a queue no worker reads; beat's
+# entries go through the same routes. A worker started without -Q reads all of CELERY_TASK_QUEUES.
+CELERY_QUEUE_NAMES: tuple[str, ...] = (CELERY_TASK_DEFAULT_QUEUE, "quality", "alerts", "metrics", "documents")
+# Each queue with its own direct exchange and routing key (what Celery makes for a queue it has not been told
+# of): a queue left to Celery's defaults would share the default queue's routing key and receive its messages.
+CELERY_TASK_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name)  # type: ignore[no-untyped-call]
+    for name in CELERY_QUEUE_NAMES
+)
+_QUEUE_OF_TASK = {
+    "accounts.tasks.record_worker_heartbeat": CELERY_TASK_DEFAULT_QUEUE,
+    "accounts.tasks.send_notification_emails": CELERY_TASK_DEFAULT_QUEUE,
+    "casework.tasks.recompute_open_deadlines": CELERY_TASK_DEFAULT_QUEUE,
+    "charging.tasks.escalate_overdue_action_items": CELERY_TASK_DEFAULT_QUEUE,
+    "charging.tasks.finalise_unanswered_action_plans": CELERY_TASK_DEFAULT_QUEUE,
+    "files.tasks_quality.run_quality_checks": "quality",
+    "files.tasks.scan_document_version": "documents",
+    "files.tasks.extract_document_text": "documents",
+    "alerts.tasks.sweep_alerts": "alerts",
+    "alerts.tasks.deliver_due": "alerts",
+    "alerts.tasks.escalate_unacknowledged": "alerts",
+    "alerts.tasks.send_daily_digests": "alerts",
+    "metrics.tasks.build_snapshots": "metrics",
+    "metrics.tasks.recompute_recent": "metrics",
+}
+CELERY_TASK_ROUTES = {task: {"queue": queue} for task, queue in _QUEUE_OF_TASK.items()}
+# Celery's Django fixup closes the database connection after every task unless this is set: a new PostgreSQL
+# connection per task (and its cold first queries) made a one-query task twice as slow through a worker
+# (benchmarks/quality_checks.py). Workers keep their connection as web processes do, by CONN_MAX_AGE and
+# CONN_HEALTH_CHECKS (config/celery.py), and the fixup still replaces it after this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {"task": "accounts.tasks.record_worker_heartbeat", "schedule": 60.0},
