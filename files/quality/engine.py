@@ -50,7 +50,8 @@ def evaluate_submission(submission: FileSubmission, *, as_of: date | None = None
     """The findings for the file as the case stands now (the case row is re-read: its flags and
     officer in case may have changed since ``submission.case`` was loaded)."""
     limits = thresholds()
-    case = Case.objects.get(pk=submission.case_id)
+    # Only what the facts read of the case row: it also carries the search columns (names, document text).
+    case = Case.objects.only("id", "public_id", "flags", "officer_in_case_id").get(pk=submission.case_id)
     facts = gather_facts(
         case=case,
         stage=submission.stage,
@@ -90,8 +91,14 @@ def refresh_report(submission_id: int) -> QualityReport | None:
     if submission is None or submission.status != SubmissionStatus.DRAFT:
         return None
     evaluation = evaluate_submission(submission)
-    latest = latest_report(submission)
-    if latest is not None and latest.inputs_digest == evaluation.digest:
+    # The digest is all that is compared: the latest report's findings are not read back.
+    latest_digest = (
+        QualityReport.objects.filter(submission=submission)
+        .order_by("-created_at", "-id")
+        .values_list("inputs_digest", flat=True)
+        .first()
+    )
+    if latest_digest == evaluation.digest:
         return None
     return store_report(submission, evaluation)
 

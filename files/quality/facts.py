@@ -1,7 +1,7 @@
 """Gathering one file's ``FileFacts`` from the database, for the pure rules to read.
 
-``gather_facts`` makes a fixed number of queries however many people, offences, documents and
-versions the case has (``QUERY_BUDGET``; a test holds it to that). It reads the whole case, not
+``gather_facts`` makes one query however many people, offences, documents and versions the case
+has (``QUERY_BUDGET``; a test holds it to that). It reads the whole case, not
 what one user may see: the file goes to the CPS, which sees sensitive material, and findings about
 sensitive material are marked so that pages show them only to those who may see it.
 
@@ -19,9 +19,19 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import Model
 
-from casework.models import Case, CustodyEvent, OffenceAllegation, Suspect, Victim, Witness, WitnessUnavailability
+from casework.models import (
+    Case,
+    CustodyEvent,
+    OffenceAllegation,
+    OffenceCode,
+    Suspect,
+    Victim,
+    Witness,
+    WitnessUnavailability,
+)
 
 from ..choices import FileStage, ScanStatus, Sensitivity, SubmissionStatus
 from ..models import CaseSummary, Document, DocumentVersion, Exhibit, FileSubmission, PointToProve, UnusedItem
@@ -41,7 +51,7 @@ from .rules import (
     WitnessFact,
 )
 
-QUERY_BUDGET = 16
+QUERY_BUDGET = 1
 PRE_CHARGE_STAGES = (FileStage.PRE_CHARGE_FCT, FileStage.PRE_CHARGE_TT)
 
 
@@ -53,141 +63,193 @@ def _ids(values: Any) -> tuple[str, ...]:
     return tuple(sorted(str(v) for v in values if v is not None))
 
 
-def _suspects(case: Case) -> tuple[SuspectFact, ...]:
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _facts_sql() -> str:
+    """One statement for everything a file is judged on: each part is a JSON array of rows (in the order the
+    rules read them), built by a subquery on the case's indexed foreign key. One statement instead of one
+    query per part, because a check runs for every draft whenever its case changes, and each extra query
+    costs about a millisecond in the ORM and the round trip: sixteen of them were most of a check's time
+    (benchmarks/quality_checks.py). Columns are named as Django names them (``<field>`` and ``<field>_id``)."""
+    suspect, event, offence, code = (_table(m) for m in (Suspect, CustodyEvent, OffenceAllegation, OffenceCode))
+    witness, unavailable, victim = (_table(m) for m in (Witness, WitnessUnavailability, Victim))
+    document, version, exhibit, unused = (_table(m) for m in (Document, DocumentVersion, Exhibit, UnusedItem))
+    exhibit_docs = _table(Exhibit.documents.through)
+    point, point_docs = _table(PointToProve), _table(PointToProve.evidence_documents.through)
+    point_exhibits, summary, submission = (
+        _table(PointToProve.evidence_exhibits.through),
+        _table(CaseSummary),
+        _table(FileSubmission),
+    )
+    return f"""
+    SELECT
+      EXISTS (SELECT 1 FROM {submission} f
+              WHERE f.case_id = %(case)s AND f.stage = ANY(%(pre_charge)s) AND f.status = %(submitted)s),
+      (SELECT json_agg(json_build_array(e.suspect_id, e.kind) ORDER BY e.occurred_at, e.id)
+         FROM {event} e JOIN {suspect} s ON s.id = e.suspect_id WHERE s.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(s.id, s.public_id, s.first_names, s.last_name, s.date_of_birth, s.pnc_id)
+                       ORDER BY s.created_at, s.id)
+         FROM {suspect} s WHERE s.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(o.public_id, s.public_id, c.code, o.qualifier, c.title, c.mode_of_trial,
+                                        c.dg6_group, o.committed_on, o.committed_until, o.status)
+                       ORDER BY o.created_at, o.id)
+         FROM {offence} o JOIN {suspect} s ON s.id = o.suspect_id JOIN {code} c ON c.id = o.offence_code_id
+        WHERE o.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(w.public_id, w.first_names, w.last_name, w.is_key, w.vulnerability,
+                                        EXISTS (SELECT 1 FROM {unavailable} u WHERE u.witness_id = w.id),
+                                        w.no_dates_to_avoid)
+                       ORDER BY w.created_at, w.id)
+         FROM {witness} w WHERE w.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(v.public_id, v.first_names, v.last_name, v.date_of_birth,
+                                        v.is_organisation, v.personal_statement, v.first_statement_on)
+                       ORDER BY v.created_at, v.id)
+         FROM {victim} v WHERE v.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(dv.document_id, dv.public_id, dv.number, dv.sha256, dv.scan_status)
+                       ORDER BY dv.document_id, dv.number)
+         FROM {version} dv JOIN {document} d ON d.id = dv.document_id WHERE d.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(d.id, d.public_id, d.kind, d.title, w.public_id, s.public_id,
+                                        d.redaction_status, d.redaction_confirmed_at IS NOT NULL, d.sensitivity)
+                       ORDER BY d.created_at, d.id)
+         FROM {document} d LEFT JOIN {witness} w ON w.id = d.witness_id LEFT JOIN {suspect} s ON s.id = d.suspect_id
+        WHERE d.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(x.exhibit_id, x.document_id))
+         FROM {exhibit_docs} x JOIN {exhibit} e ON e.id = x.exhibit_id WHERE e.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(e.id, e.public_id, e.reference) ORDER BY e.producer_initials, e.number, e.id)
+         FROM {exhibit} e WHERE e.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(u.public_id, u.schedule, u.item_number, u.rebuttable_presumption,
+                                        u.document_id)
+                       ORDER BY u.schedule, u.item_number, u.id)
+         FROM {unused} u WHERE u.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(x.pointtoprove_id, x.document_id))
+         FROM {point_docs} x JOIN {point} p ON p.id = x.pointtoprove_id WHERE p.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(x.pointtoprove_id, e.public_id))
+         FROM {point_exhibits} x JOIN {point} p ON p.id = x.pointtoprove_id JOIN {exhibit} e ON e.id = x.exhibit_id
+        WHERE p.case_id = %(case)s),
+      (SELECT json_agg(json_build_array(p.id, p.public_id, o.public_id, p.text) ORDER BY p.offence_id, p."order", p.id)
+         FROM {point} p JOIN {offence} o ON o.id = p.offence_id WHERE p.case_id = %(case)s),
+      (SELECT json_build_array(m.summary, m.interview_summary, m.certified_at IS NOT NULL)
+         FROM {summary} m WHERE m.case_id = %(case)s ORDER BY m.id LIMIT 1)
+    """  # noqa: S608 - table names from the models; every value is a parameter
+
+
+def _suspects(rows: list[list[Any]], custody: list[list[Any]]) -> tuple[SuspectFact, ...]:
     latest: dict[int, str] = {}
-    events = CustodyEvent.objects.filter(suspect__case=case).order_by("occurred_at", "id")
-    for suspect_id, kind in events.values_list("suspect_id", "kind"):
+    for suspect_id, kind in custody:
         latest[suspect_id] = kind
-    rows = Suspect.objects.filter(case=case).order_by("created_at", "id")
     return tuple(
         SuspectFact(
-            id=str(s["public_id"]),
-            name=_name(s["first_names"], s["last_name"]),
-            date_of_birth=s["date_of_birth"],
-            pnc_id=s["pnc_id"],
-            custody_status=latest.get(s["id"], ""),
+            id=public_id,
+            name=_name(first_names, last_name),
+            date_of_birth=_date(date_of_birth),
+            pnc_id=pnc_id,
+            custody_status=latest.get(pk, ""),
         )
-        for s in rows.values("id", "public_id", "first_names", "last_name", "date_of_birth", "pnc_id")
+        for pk, public_id, first_names, last_name, date_of_birth, pnc_id in rows
     )
 
 
-def _offences(case: Case) -> tuple[OffenceFact, ...]:
-    rows = OffenceAllegation.objects.filter(case=case).order_by("created_at", "id")
+def _offences(rows: list[list[Any]]) -> tuple[OffenceFact, ...]:
     return tuple(
         OffenceFact(
-            id=str(o["public_id"]),
-            suspect_id=str(o["suspect__public_id"]),
-            code=f"{o['offence_code__code']}{o['qualifier']}",
-            title=o["offence_code__title"],
-            mode_of_trial=o["offence_code__mode_of_trial"],
-            dg6_group=o["offence_code__dg6_group"],
-            committed_on=o["committed_on"],
-            committed_until=o["committed_until"],
-            status=o["status"],
+            id=public_id,
+            suspect_id=suspect_id,
+            code=f"{code}{qualifier}",
+            title=title,
+            mode_of_trial=mode_of_trial,
+            dg6_group=dg6_group,
+            committed_on=date.fromisoformat(committed_on),
+            committed_until=_date(committed_until),
+            status=status,
         )
-        for o in rows.values(
-            "public_id",
-            "suspect__public_id",
-            "offence_code__code",
-            "qualifier",
-            "offence_code__title",
-            "offence_code__mode_of_trial",
-            "offence_code__dg6_group",
-            "committed_on",
-            "committed_until",
-            "status",
-        )
+        for (
+            public_id,
+            suspect_id,
+            code,
+            qualifier,
+            title,
+            mode_of_trial,
+            dg6_group,
+            committed_on,
+            committed_until,
+            status,
+        ) in rows
     )
 
 
-def _witnesses(case: Case) -> tuple[WitnessFact, ...]:
-    rows = (
-        Witness.objects.filter(case=case)
-        .annotate(has_dates=Exists(WitnessUnavailability.objects.filter(witness=OuterRef("pk"))))
-        .order_by("created_at", "id")
-    )
+def _witnesses(rows: list[list[Any]]) -> tuple[WitnessFact, ...]:
     return tuple(
         WitnessFact(
-            id=str(w["public_id"]),
-            name=_name(w["first_names"], w["last_name"]),
-            is_key=w["is_key"],
-            vulnerability=w["vulnerability"],
-            has_dates_to_avoid=w["has_dates"],
-            no_dates_to_avoid=w["no_dates_to_avoid"],
+            id=public_id,
+            name=_name(first_names, last_name),
+            is_key=is_key,
+            vulnerability=vulnerability,
+            has_dates_to_avoid=has_dates,
+            no_dates_to_avoid=no_dates,
         )
-        for w in rows.values(
-            "public_id", "first_names", "last_name", "is_key", "vulnerability", "has_dates", "no_dates_to_avoid"
-        )
+        for public_id, first_names, last_name, is_key, vulnerability, has_dates, no_dates in rows
     )
 
 
-def _victims(case: Case) -> tuple[VictimFact, ...]:
-    rows = Victim.objects.filter(case=case).order_by("created_at", "id")
+def _victims(rows: list[list[Any]]) -> tuple[VictimFact, ...]:
     return tuple(
         VictimFact(
-            id=str(v["public_id"]),
-            name=_name(v["first_names"], v["last_name"]),
-            date_of_birth=v["date_of_birth"],
-            is_organisation=v["is_organisation"],
-            personal_statement=v["personal_statement"],
-            first_statement_on=v["first_statement_on"],
+            id=public_id,
+            name=_name(first_names, last_name),
+            date_of_birth=_date(date_of_birth),
+            is_organisation=is_organisation,
+            personal_statement=personal_statement,
+            first_statement_on=_date(first_statement_on),
         )
-        for v in rows.values(
-            "public_id",
-            "first_names",
-            "last_name",
-            "date_of_birth",
-            "is_organisation",
-            "personal_statement",
-            "first_statement_on",
-        )
+        for (
+            public_id,
+            first_names,
+            last_name,
+            date_of_birth,
+            is_organisation,
+            personal_statement,
+            first_statement_on,
+        ) in rows
     )
 
 
-def _documents(case: Case) -> tuple[tuple[DocumentFact, ...], tuple[UncleanUploadFact, ...], dict[int, str]]:
+def _documents(
+    rows: list[list[Any]], version_rows: list[list[Any]]
+) -> tuple[tuple[DocumentFact, ...], tuple[UncleanUploadFact, ...], dict[int, str]]:
     """Documents in the file (latest clean version), newer uploads that are not clean, and the
     document public id for each document pk (to resolve links)."""
     versions: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for v in (
-        DocumentVersion.objects.filter(document__case=case)
-        .order_by("document_id", "number")
-        .values("document_id", "public_id", "number", "sha256", "scan_status")
-    ):
-        versions[v["document_id"]].append(dict(v))
-    rows = Document.objects.filter(case=case).order_by("created_at", "id")
+    for document_id, public_id, number, sha256, scan_status in version_rows:
+        versions[document_id].append(
+            {"public_id": public_id, "number": number, "sha256": sha256, "scan_status": scan_status}
+        )
     documents: list[DocumentFact] = []
     unclean: list[UncleanUploadFact] = []
     public_ids: dict[int, str] = {}
-    for d in rows.values(
-        "id",
-        "public_id",
-        "kind",
-        "title",
-        "witness__public_id",
-        "suspect__public_id",
-        "redaction_status",
-        "redaction_confirmed_at",
-        "sensitivity",
-    ):
-        public_id = str(d["public_id"])
-        public_ids[d["id"]] = public_id
-        sensitive = d["sensitivity"] == Sensitivity.SENSITIVE
-        history = versions.get(d["id"], [])
+    for pk, public_id, kind, title, witness_id, suspect_id, redaction_status, redaction_confirmed, sensitivity in rows:
+        public_ids[pk] = public_id
+        sensitive = sensitivity == Sensitivity.SENSITIVE
+        history = versions.get(pk, [])
         clean = [v for v in history if v["scan_status"] == ScanStatus.CLEAN]
         latest_clean = clean[-1] if clean else None
         if latest_clean is not None:
             documents.append(
                 DocumentFact(
                     id=public_id,
-                    kind=d["kind"],
-                    title=d["title"],
-                    version_id=str(latest_clean["public_id"]),
+                    kind=kind,
+                    title=title,
+                    version_id=latest_clean["public_id"],
                     version_number=latest_clean["number"],
                     sha256=latest_clean["sha256"],
-                    witness_id=str(d["witness__public_id"]) if d["witness__public_id"] else None,
-                    suspect_id=str(d["suspect__public_id"]) if d["suspect__public_id"] else None,
-                    redaction_status=d["redaction_status"],
-                    redaction_confirmed=d["redaction_confirmed_at"] is not None,
+                    witness_id=witness_id or None,
+                    suspect_id=suspect_id or None,
+                    redaction_status=redaction_status,
+                    redaction_confirmed=redaction_confirmed,
                     sensitive=sensitive,
                 )
             )
@@ -196,8 +258,8 @@ def _documents(case: Case) -> tuple[tuple[DocumentFact, ...], tuple[UncleanUploa
             unclean.append(
                 UncleanUploadFact(
                     document_id=public_id,
-                    kind=d["kind"],
-                    title=d["title"],
+                    kind=kind,
+                    title=title,
                     scan_status=newest["scan_status"],
                     newest_number=newest["number"],
                     clean_number=latest_clean["number"] if latest_clean else None,
@@ -207,73 +269,89 @@ def _documents(case: Case) -> tuple[tuple[DocumentFact, ...], tuple[UncleanUploa
     return tuple(documents), tuple(unclean), public_ids
 
 
-def _exhibits(case: Case, document_ids: dict[int, str]) -> tuple[ExhibitFact, ...]:
+def _exhibits(rows: list[list[Any]], links: list[list[Any]], document_ids: dict[int, str]) -> tuple[ExhibitFact, ...]:
     linked: dict[int, list[str]] = defaultdict(list)
-    through = Exhibit.documents.through.objects.filter(exhibit__case=case)
-    for exhibit_id, document_id in through.values_list("exhibit_id", "document_id"):
+    for exhibit_id, document_id in links:
         linked[exhibit_id].append(document_ids.get(document_id, ""))
-    rows = Exhibit.objects.filter(case=case).order_by("producer_initials", "number", "id")
     return tuple(
-        ExhibitFact(id=str(e["public_id"]), reference=e["reference"], document_ids=_ids(linked.get(e["id"], [])))
-        for e in rows.values("id", "public_id", "reference")
+        ExhibitFact(id=public_id, reference=reference, document_ids=_ids(linked.get(pk, [])))
+        for pk, public_id, reference in rows
     )
 
 
-def _unused(case: Case, document_ids: dict[int, str]) -> tuple[UnusedItemFact, ...]:
-    rows = UnusedItem.objects.filter(case=case).order_by("schedule", "item_number", "id")
+def _unused(rows: list[list[Any]], document_ids: dict[int, str]) -> tuple[UnusedItemFact, ...]:
     return tuple(
         UnusedItemFact(
-            id=str(u["public_id"]),
-            schedule=u["schedule"],
-            item_number=u["item_number"],
-            rebuttable_presumption=u["rebuttable_presumption"],
-            document_id=document_ids.get(u["document_id"]) if u["document_id"] else None,
+            id=public_id,
+            schedule=schedule,
+            item_number=item_number,
+            rebuttable_presumption=rebuttable_presumption,
+            document_id=document_ids.get(document_id) if document_id else None,
         )
-        for u in rows.values("public_id", "schedule", "item_number", "rebuttable_presumption", "document_id")
+        for public_id, schedule, item_number, rebuttable_presumption, document_id in rows
     )
 
 
-def _points(case: Case, document_ids: dict[int, str]) -> tuple[PointFact, ...]:
+def _points(
+    rows: list[list[Any]], document_links: list[list[Any]], exhibit_links: list[list[Any]], document_ids: dict[int, str]
+) -> tuple[PointFact, ...]:
     documents: dict[int, list[str]] = defaultdict(list)
-    for point_id, document_id in PointToProve.evidence_documents.through.objects.filter(
-        pointtoprove__case=case
-    ).values_list("pointtoprove_id", "document_id"):
+    for point_id, document_id in document_links:
         documents[point_id].append(document_ids.get(document_id, ""))
     exhibits: dict[int, list[str]] = defaultdict(list)
-    for point_id, exhibit_public_id in PointToProve.evidence_exhibits.through.objects.filter(
-        pointtoprove__case=case
-    ).values_list("pointtoprove_id", "exhibit__public_id"):
-        exhibits[point_id].append(str(exhibit_public_id))
-    rows = PointToProve.objects.filter(case=case).order_by("offence_id", "order", "id")
+    for point_id, exhibit_public_id in exhibit_links:
+        exhibits[point_id].append(exhibit_public_id)
     return tuple(
         PointFact(
-            id=str(p["public_id"]),
-            offence_id=str(p["offence__public_id"]),
-            text=p["text"],
-            document_ids=_ids(documents.get(p["id"], [])),
-            exhibit_ids=_ids(exhibits.get(p["id"], [])),
+            id=public_id,
+            offence_id=offence_id,
+            text=text,
+            document_ids=_ids(documents.get(pk, [])),
+            exhibit_ids=_ids(exhibits.get(pk, [])),
         )
-        for p in rows.values("id", "public_id", "offence__public_id", "text")
+        for pk, public_id, offence_id, text in rows
     )
 
 
-def _mg5(case: Case) -> CaseSummaryFact | None:
-    row = CaseSummary.objects.filter(case=case).values("summary", "interview_summary", "certified_at").first()
+def _mg5(row: list[Any] | None) -> CaseSummaryFact | None:
     if row is None:
         return None
+    summary, interview_summary, certified = row
     return CaseSummaryFact(
-        has_summary=bool(row["summary"].strip()),
-        interview_summary_words=len(row["interview_summary"].split()),
-        certified=row["certified_at"] is not None,
+        has_summary=bool(summary.strip()),
+        interview_summary_words=len(interview_summary.split()),
+        certified=certified,
     )
 
 
 def gather_facts(*, case: Case, stage: str, anticipated_plea: str, as_of: date) -> FileFacts:
     """Everything the rules read about a file for ``stage`` on ``case``, as it stands now."""
-    documents, unclean, document_ids = _documents(case)
-    cps_decision_sought = FileSubmission.objects.filter(
-        case=case, stage__in=PRE_CHARGE_STAGES, status=SubmissionStatus.SUBMITTED
-    ).exists()
+    params: dict[str, Any] = {
+        "case": case.pk,
+        "pre_charge": [str(s) for s in PRE_CHARGE_STAGES],
+        "submitted": str(SubmissionStatus.SUBMITTED),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_facts_sql(), params)
+        row = cursor.fetchone()
+    assert row is not None  # a SELECT without FROM always returns its one row
+    cps_decision_sought, *parts, mg5 = row
+    (
+        custody,
+        suspects,
+        offences,
+        witnesses,
+        victims,
+        versions,
+        document_rows,
+        exhibit_links,
+        exhibits,
+        unused,
+        point_documents,
+        point_exhibits,
+        points,
+    ) = (part or [] for part in parts)  # json_agg over no rows is NULL
+    documents, unclean, document_ids = _documents(document_rows, versions)
     return FileFacts(
         case_id=str(case.public_id),
         stage=stage,
@@ -281,17 +359,17 @@ def gather_facts(*, case: Case, stage: str, anticipated_plea: str, as_of: date) 
         as_of=as_of,
         flags=tuple(sorted(case.flags)),
         has_officer_in_case=case.officer_in_case_id is not None,
-        cps_decision_sought=cps_decision_sought,
-        suspects=_suspects(case),
-        offences=_offences(case),
-        witnesses=_witnesses(case),
-        victims=_victims(case),
+        cps_decision_sought=bool(cps_decision_sought),
+        suspects=_suspects(suspects, custody),
+        offences=_offences(offences),
+        witnesses=_witnesses(witnesses),
+        victims=_victims(victims),
         documents=documents,
         unclean_uploads=unclean,
-        exhibits=_exhibits(case, document_ids),
-        unused_items=_unused(case, document_ids),
-        points=_points(case, document_ids),
-        mg5=_mg5(case),
+        exhibits=_exhibits(exhibits, exhibit_links, document_ids),
+        unused_items=_unused(unused, document_ids),
+        points=_points(points, point_documents, point_exhibits, document_ids),
+        mg5=_mg5(mg5),
     )
 
 
