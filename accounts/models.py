@@ -207,6 +207,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "-occurred_at"], name="audit_actor_idx"),
             models.Index(fields=["case_id", "occurred_at"], name="audit_case_idx"),
+            # The case timeline (``casework.selectors.case_timeline``): a case's history without its views and
+            # searches, which are audited on every page and would otherwise be read and thrown away.
+            models.Index(
+                fields=["case_id", "occurred_at", "id"],
+                name="audit_case_timeline_idx",
+                condition=~models.Q(event_type__in=[AuditEventType.CASE_VIEWED, AuditEventType.CASE_SEARCHED]),
+            ),
         ]
         triggers = [
             pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
@@ -275,7 +282,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
+            # The notifications page's order (newest first, the id making it total), read a page at a time.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient_id}"

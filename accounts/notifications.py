@@ -52,15 +52,36 @@ def notify(
     return created
 
 
+# Newest first; the id makes the order total, so keyset pages never skip or repeat one
+# (``notification_list_idx`` serves it).
+LIST_ORDERING = ("-created_at", "-id")
+
+# Unread notifications are counted up to this many and shown as "99+" beyond: the count is on every
+# notifications page, so it reads a bounded handful of rows through the inbox index rather than counting
+# a person's whole history.
+UNREAD_SHOWN_UP_TO = 99
+
+
 def notifications_for(*, user: User) -> QuerySet[Notification]:
     """The user's own notifications, newest first."""
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    return Notification.objects.filter(recipient=user).order_by(*LIST_ORDERING)
 
 
-def unread_count(*, user: User) -> int:
+def unread_count(*, user: User, up_to: int = UNREAD_SHOWN_UP_TO) -> int:
+    """How many of the user's notifications are unread, counted up to ``up_to + 1`` at most: reading
+    more would only ever be shown as "99+"."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by().values_list("pk", flat=True)
+    return len(unread[: up_to + 1])
+
+
+def unread_label(*, user: User) -> str:
+    """``"3"``, ``"99+"``, or ``""`` when nothing is unread."""
+    found = unread_count(user=user)
+    if found > UNREAD_SHOWN_UP_TO:
+        return f"{UNREAD_SHOWN_UP_TO}+"
+    return str(found) if found else ""
 
 
 def mark_read(*, user: User, public_id: uuid.UUID | None = None) -> int:

@@ -54,6 +54,17 @@ class Alert(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "acknowledged_at", "-created_at"], name="alert_inbox_idx"),
+            # The inbox's order (``alerts.selectors.INBOX_ORDERING``: waiting first, then newest first), so a
+            # page of it is read straight from the index, not sorted out of everything the person ever had.
+            models.Index(
+                models.F("recipient"),
+                models.ExpressionWrapper(
+                    models.Q(acknowledged_at__isnull=True), output_field=models.BooleanField()
+                ).desc(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="alert_inbox_order_idx",
+            ),
             models.Index(
                 fields=["created_at"],
                 name="alert_unacknowledged_idx",

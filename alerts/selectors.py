@@ -23,6 +23,10 @@ ALERT_NOT_FOUND = "No alert found."
 # inbox index rather than counting a person's whole history.
 COUNT_SHOWN_UP_TO = 99
 
+# The inbox order: alerts still waiting for acknowledgement first, then newest first; the id makes it total,
+# so keyset pages never skip or repeat an alert.
+INBOX_ORDERING = ("-waiting", "-created_at", "-id")
+
 ESCALATED_PREFIX = "escalated:"
 _BEFORE = re.compile(r"^T-(?P<amount>\d+)(?P<unit>wd|d|h)$")
 _UNITS = {"d": ("day", "days"), "wd": ("working day", "working days"), "h": ("hour", "hours")}
@@ -53,8 +57,13 @@ def alerts_for(*, user: User, filters: AlertFilters | None = None) -> QuerySet[A
         alerts = alerts.filter(case_id=filters.case_id)
     if not filters.include_dismissed:
         alerts = alerts.filter(dismissed_at__isnull=True)
-    waiting = ExpressionWrapper(Q(acknowledged_at__isnull=True), output_field=BooleanField())
-    return alerts.order_by(waiting.desc(), "-created_at", "-id")
+    return alerts.annotate(waiting=waiting_expression()).order_by(*INBOX_ORDERING)
+
+
+def waiting_expression() -> ExpressionWrapper[Q]:
+    """True while the alert waits for the person (not acknowledged): the inbox's first sort key, and the
+    second column of ``alert_inbox_order_idx``, which the inbox pages are read through."""
+    return ExpressionWrapper(Q(acknowledged_at__isnull=True), output_field=BooleanField())
 
 
 def alert_get_for(*, user: User, public_id: uuid.UUID | str) -> Alert:
@@ -74,6 +83,7 @@ def unacknowledged_count(*, user: User, up_to: int = COUNT_SHOWN_UP_TO) -> int:
     waiting = (
         Alert.objects.filter(recipient_id=user.pk, acknowledged_at__isnull=True, dismissed_at__isnull=True)
         .filter(case_scope_for(user).as_q(prefix="deadline__case__"))
+        .order_by()  # any up_to + 1 of them will do: no sort of everything waiting
         .values_list("pk", flat=True)
     )
     return len(waiting[: up_to + 1])

@@ -16,7 +16,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,12 +24,14 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from casework.choices import DeadlineStatus
 from casework.forms import checkboxes, text
+from casework.views import _keyset
 
 from . import services_ack
 from .models import Alert
-from .selectors import AlertFilters, alert_get_for, alerts_for, threshold_in_words
+from .selectors import INBOX_ORDERING, AlertFilters, alert_get_for, alerts_for, threshold_in_words
 
 PAGE_SIZE = 25
+CURSOR_SALT = "alerts.inbox.cursor"
 ACKNOWLEDGED = "Alert acknowledged"
 DISMISSED = "Alert dismissed"
 
@@ -106,19 +107,26 @@ def _user(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
-    """The person's alerts: those waiting for acknowledgement first, then newest first, 25 to a page."""
+    """The person's alerts: those waiting for acknowledgement first, then newest first, 25 to a page. Pages
+    are keyset pages (previous and next, no page numbers): a manager's years of escalations cost no more to
+    page through than a week's."""
     form = AlertFilterForm(request.GET)
     valid = form.is_valid()
     filters = form.filters() if valid else AlertFilters()
-    page = Paginator(alerts_for(user=_user(request), filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = _keyset.paginate(
+        alerts_for(user=_user(request), filters=filters),
+        ordering=INBOX_ORDERING,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=PAGE_SIZE,
+        tag="inbox",
+        salt=CURSOR_SALT,
+    )
     context = {
         "form": form,
-        "page": page,
-        "rows": [_row(alert) for alert in page.object_list],
+        "rows": [_row(alert) for alert in page.rows],
         "filtered": filters != AlertFilters(),
-        "query": query.urlencode(),
+        **_keyset.links(request, page),
     }
     return render(request, "alerts/inbox.html", context, status=200 if valid else 400)
 

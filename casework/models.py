@@ -145,6 +145,23 @@ class Case(models.Model):
             models.Index(
                 fields=["-updated_at", "-id"], name="case_cpsd_idx", condition=models.Q(sent_to_cps_direct=True)
             ),
+            # The other sorts of the case list (``casework.selectors.SORTS``), per scope, so that every sort
+            # of every scope reads one page through an index instead of sorting a force's or Area's cases.
+            models.Index(fields=["force", "-created_at", "-id"], name="case_force_created_idx"),
+            models.Index(fields=["force", "urn", "id"], name="case_force_urn_idx"),
+            models.Index(
+                fields=["cps_area", "-created_at", "-id"],
+                name="case_area_created_idx",
+                condition=models.Q(sent_to_cps_at__isnull=False),
+            ),
+            models.Index(
+                fields=["cps_area", "urn", "id"],
+                name="case_area_urn_idx",
+                condition=models.Q(sent_to_cps_at__isnull=False),
+            ),
+            models.Index(
+                fields=["-created_at", "-id"], name="case_cpsd_created_idx", condition=models.Q(sent_to_cps_direct=True)
+            ),
             models.Index(fields=["force", "status"], name="case_force_status_idx"),
             models.Index(fields=["officer_in_case", "-updated_at"], name="case_oic_idx"),
             GinIndex(fields=["flags"], name="case_flags_idx"),

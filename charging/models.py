@@ -26,6 +26,15 @@ from .choices import (
     TestSought,
 )
 
+# Requests the CPS holds and still owes something on: the CPS queue (``charging.selectors`` takes it from here),
+# and exactly what the queue's partial indexes cover.
+QUEUE_STATUSES = (
+    RequestStatus.WITH_CPS_TRIAGE,
+    RequestStatus.ACCEPTED_AWAITING_ALLOCATION,
+    RequestStatus.ALLOCATED,
+    RequestStatus.RESUBMITTED,
+)
+
 
 class ChargingRequest(models.Model):
     """A request for a charging decision on one case, with the police part of the MG3."""
@@ -87,6 +96,19 @@ class ChargingRequest(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "cps_area"], name="charging_request_queue_idx"),
+            # The CPS queue's pages (``charging.selectors.charging_queue_window``): a category's requests are
+            # in due order when in received order, so each page reads at most a page of rows per category
+            # through these, however long the queue and however many requests were ever decided.
+            models.Index(
+                fields=["cps_area", "category", "received_by_cps_at", "id"],
+                name="charging_queue_area_idx",
+                condition=models.Q(status__in=QUEUE_STATUSES, received_by_cps_at__isnull=False),
+            ),
+            models.Index(
+                fields=["category", "received_by_cps_at", "id"],
+                name="charging_queue_cpsd_idx",
+                condition=models.Q(status__in=QUEUE_STATUSES, received_by_cps_at__isnull=False, to_cps_direct=True),
+            ),
             # The daily metric snapshots read requests by the day they were received and decided.
             models.Index(fields=["received_by_cps_at"], name="charging_request_received_idx"),
             models.Index(fields=["decided_at"], name="charging_request_decided_idx"),

@@ -13,7 +13,18 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case as When_
-from django.db.models import DateTimeField, ExpressionWrapper, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -23,7 +34,10 @@ from accounts.choices import OrganisationKind
 from accounts.models import User
 from casework.models import Case, OffenceAllegation
 
-from .choices import ChargingCategory, DecisionOutcome, RequestStatus
+from .choices import ChargingCategory, DecisionOutcome
+
+# The queue's statuses live beside its partial indexes; named here for the pages and forms that use them.
+from .models import QUEUE_STATUSES as QUEUE_STATUSES
 from .models import (
     ActionPlanItem,
     ChargingDecision,
@@ -42,14 +56,6 @@ DEFAULT_DUE_HOURS: dict[str, int] = {"red": 4, "green_priority": 5 * 24, "green"
 # Red (custody, remand sought) always comes first; the rest are ordered by when each is due, so the
 # configured time aims decide whether an old Green goes before a new Green Priority.
 URGENCY: dict[str, int] = {ChargingCategory.RED: 0}
-
-# Requests the CPS holds and still owes something on.
-QUEUE_STATUSES = (
-    RequestStatus.WITH_CPS_TRIAGE,
-    RequestStatus.ACCEPTED_AWAITING_ALLOCATION,
-    RequestStatus.ALLOCATED,
-    RequestStatus.RESUBMITTED,
-)
 
 
 def due_hours() -> dict[str, int]:
@@ -122,6 +128,78 @@ def charging_queue_for(*, user: User, filters: QueueFilters | None = None) -> Qu
     if filters.overdue:
         qs = qs.filter(due_at__lt=timezone.now())
     return qs.order_by("urgency", "due_at", "id")
+
+
+# The queue's order, as annotations of ``charging_queue_for``; the id makes it total.
+QUEUE_ORDERING = ("urgency", "due_at", "id")
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    """A place in the queue: the (urgency, due time) of a request and its public id, as a page cursor
+    carries them."""
+
+    urgency: int
+    due_at: datetime
+    public_id: uuid.UUID
+
+
+def charging_queue_window(
+    *,
+    user: User,
+    filters: QueueFilters | None = None,
+    position: QueuePosition | None = None,
+    backwards: bool = False,
+    size: int,
+) -> list[ChargingRequest]:
+    """Up to ``size`` requests of ``charging_queue_for``, in queue order, that come straight after ``position``
+    (straight before it, ``backwards``; from the start without a position).
+
+    The queue's order is computed (red first, then the category's time aim from receipt), so no index can
+    hold it; but within one category it is the order of receipt. So each category's requests are read in
+    order of receipt through the queue's partial indexes, at most ``size`` of them past the position, and
+    the few read are merged here: a page costs the same for a queue of ten and of ten thousand, and the
+    requests ever decided are never read. One query per category for the order, one for the page's rows."""
+    queue = charging_queue_for(user=user, filters=filters).order_by()
+    hours = due_hours()
+    categories = [filters.category] if filters and filters.category else list(ChargingCategory.values)
+    tie = (
+        Subquery(ChargingRequest.objects.filter(public_id=position.public_id).order_by().values("id")[:1])
+        if position is not None
+        else None
+    )
+    later = "lt" if backwards else "gt"
+    keys: list[tuple[int, datetime, int]] = []
+    for category in categories:
+        rows = queue.filter(category=category)
+        urgency = URGENCY.get(category, 1)
+        if position is not None:
+            if urgency != position.urgency:
+                if (urgency < position.urgency) != backwards:
+                    continue  # the whole category lies on the other side of the position
+            else:
+                # due_at > d  ⇔  received > d − the category's hours: a range on the index.
+                received = position.due_at - timedelta(hours=hours.get(category, 0))
+                rows = rows.filter(
+                    Q(**{f"received_by_cps_at__{later}e": received})
+                    & (
+                        Q(**{f"received_by_cps_at__{later}": received})
+                        | Q(received_by_cps_at=received, **{f"id__{later}": tie})
+                    )
+                )
+        order = ("-received_by_cps_at", "-id") if backwards else ("received_by_cps_at", "id")
+        # Only the sort keys here (due = received + the category's hours, as the annotation has it): the rows
+        # themselves are read once, for the page alone, below.
+        aim = timedelta(hours=hours.get(category, 0))
+        for received_at, pk in rows.order_by(*order).values_list("received_by_cps_at", "id")[:size]:
+            assert received_at is not None  # the queue holds only requests the CPS has received
+            keys.append((urgency, received_at + aim, pk))
+    keys.sort(reverse=backwards)
+    chosen = [key[2] for key in keys[:size]]
+    if backwards:
+        chosen.reverse()
+    found = queue.in_bulk(chosen)
+    return [found[pk] for pk in chosen]
 
 
 def _visible_requests(user: User) -> QuerySet[ChargingRequest]:

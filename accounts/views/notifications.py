@@ -12,7 +12,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,11 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.identifiers import display_urn
 from casework.selectors import case_list_visible_to
+from casework.views import _keyset
 
 from ..models import Notification, User
-from ..notifications import mark_read, notifications_for, unread_count
+from ..notifications import LIST_ORDERING, mark_read, notifications_for, unread_label
 
 PAGE_SIZE = 50
+CURSOR_SALT = "accounts.notifications.cursor"
 NOT_FOUND = "Notification not found"
 ALL_READ = "All your notifications are marked as read"
 LINK_REFUSED = "That notification's link does not lead to a page of Casebridge, so it was not followed"
@@ -49,10 +50,19 @@ def safe_link(request: HttpRequest, link: str) -> str | None:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """The user's notifications, newest first, 50 to a page; unread ones carry an "Unread" tag."""
+    """The user's notifications, newest first, 50 to a page (keyset pages: previous and next, no page
+    numbers, so years of notifications cost no more than a week's); unread ones carry an "Unread" tag."""
     user = _user(request)
-    page = Paginator(notifications_for(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    notes: list[Notification] = list(page.object_list)
+    page = _keyset.paginate(
+        notifications_for(user=user),
+        ordering=LIST_ORDERING,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=PAGE_SIZE,
+        tag="notifications",
+        salt=CURSOR_SALT,
+    )
+    notes: list[Notification] = page.rows
     # The case link only where the user can still see the case (scope may have changed since).
     case_ids = {n.case_id for n in notes if n.case_id is not None}
     urns = {
@@ -72,7 +82,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/notifications.html",
-        {"page": page, "rows": rows, "unread": unread_count(user=user)},
+        {
+            "rows": rows,
+            "unread": unread_label(user=user),
+            **_keyset.links(request, page),
+        },
     )
 
 

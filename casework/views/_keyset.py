@@ -1,37 +1,44 @@
-"""Keyset (cursor) pagination for the case list.
+"""Keyset (cursor) pagination for the hot lists: the case list, the alerts inbox, notifications and the CPS
+charging queue.
 
-A page is the ``size`` rows after (or before) the last row seen, found through the same index the
-list is ordered by; nothing counts the table, so the millionth page costs what the first does. The
-position travels in a signed ``after``/``before`` parameter holding the sort value and the case's
-public id (never its sequential id); a tampered, stale or other-sort cursor just starts again
-from the first page.
+A page is the ``size`` rows after (or before) the last row seen, found through the same index the list is
+ordered by; nothing counts the table and nothing skips rows with OFFSET, so the millionth page costs what
+the first does. The position travels in a signed ``after``/``before`` parameter holding the row's sort
+values and its public id (never its sequential id); a tampered, stale or other-order cursor just starts
+again from the first page.
+
+The ordering is a tuple of field or annotation names (``-`` for descending) whose last term is ``id`` or
+``-id``, so it is total and pages never skip or repeat a row. The ordering values must not be NULL.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
 
 from django.core import signing
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import F, Field, Func, Model, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import GreaterThan, LessThan
+from django.http import HttpRequest
 
-from ..models import Case
+M = TypeVar("M", bound=Model)
 
 SALT = "casework.case-list.cursor"
 
 
 @dataclass(frozen=True)
-class KeysetPage:
-    rows: list[Case]
+class KeysetPage(Generic[M]):
+    rows: list[M]
     next_cursor: str | None
     previous_cursor: str | None
 
 
 @dataclass(frozen=True)
-class _Position:
-    value: Any
+class Position:
+    values: tuple[Any, ...]
     public_id: uuid.UUID
 
 
@@ -40,53 +47,104 @@ def _field(term: str) -> tuple[str, bool]:
     return term.lstrip("-"), term.startswith("-")
 
 
-def _as_text(value: Any) -> str:
+def _as_text(value: Any) -> list[str]:
+    """A sort value as a (type, text) pair that survives JSON exactly."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return ["dt", value.isoformat()]
+    if isinstance(value, date):
+        return ["d", value.isoformat()]
+    if isinstance(value, bool):
+        return ["b", "1" if value else "0"]
+    if isinstance(value, int):
+        return ["i", str(value)]
     if isinstance(value, float):
-        return repr(value)
-    return str(value)
+        return ["f", repr(value)]
+    if isinstance(value, str):
+        return ["s", value]
+    raise TypeError(f"cannot page by a value of type {type(value).__name__}")
 
 
-def _from_text(field: str, text: str) -> Any:
-    if field in {"updated_at", "created_at"}:
-        return datetime.fromisoformat(text)
-    if field == "rank":
-        return float(text)
-    return text
+def _from_text(pair: Any) -> Any:
+    kind, text = pair
+    if not isinstance(text, str):
+        raise TypeError("not a cursor value")
+    readers: dict[str, Callable[[str], Any]] = {
+        "dt": datetime.fromisoformat,
+        "d": date.fromisoformat,
+        "b": lambda t: t == "1",
+        "i": int,
+        "f": float,
+        "s": str,
+    }
+    return readers[kind](text)
 
 
-def encode(sort: str, ordering: tuple[str, ...], row: Case) -> str:
-    field, _ = _field(ordering[0])
-    payload = {"s": sort, "v": _as_text(getattr(row, field)), "p": str(row.public_id)}
-    return signing.dumps(payload, salt=SALT, compress=True)
+def encode(tag: str, ordering: tuple[str, ...], row: Model, *, salt: str = SALT) -> str:
+    """The cursor of ``row`` in a list of kind ``tag`` (a sort name, say) ordered by ``ordering``."""
+    values = [_as_text(getattr(row, _field(term)[0])) for term in ordering[:-1]]
+    payload = {"s": tag, "v": values, "p": str(row.public_id)}  # type: ignore[attr-defined]
+    return signing.dumps(payload, salt=salt, compress=True)
 
 
-def decode(token: str, sort: str, ordering: tuple[str, ...]) -> _Position | None:
+def decode(token: str, tag: str, ordering: tuple[str, ...], *, salt: str = SALT) -> Position | None:
     try:
-        payload = signing.loads(token, salt=SALT)
-        if payload["s"] != sort:
+        payload = signing.loads(token, salt=salt)
+        if payload["s"] != tag or len(payload["v"]) != len(ordering) - 1:
             return None
-        return _Position(_from_text(_field(ordering[0])[0], payload["v"]), uuid.UUID(payload["p"]))
+        return Position(tuple(_from_text(pair) for pair in payload["v"]), uuid.UUID(payload["p"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 
 
-def _beyond(ordering: tuple[str, ...], position: _Position, *, forwards: bool) -> Q:
-    """Rows strictly after ``position`` in ``ordering`` (or strictly before it, going backwards).
-    The tie-breaker is the row id, looked up from the public id inside the same query."""
-    field, descending = _field(ordering[0])
-    tie_field, tie_descending = _field(ordering[1])
-    later = "lt" if descending == forwards else "gt"
-    tie_later = "lt" if tie_descending == forwards else "gt"
-    tie_value = Subquery(Case.objects.filter(public_id=position.public_id).order_by().values("id")[:1])
-    # The first condition is implied by the other two; it is there because PostgreSQL can start an
-    # index range scan from it, where from the OR alone it would read (and discard) every row before
-    # the position: the cost of OFFSET by another name.
-    return Q(**{f"{field}__{later}e": position.value}) & (
-        Q(**{f"{field}__{later}": position.value})
-        | Q(**{field: position.value, f"{tie_field}__{tie_later}": tie_value})
-    )
+def _beyond(model: type[Model], ordering: tuple[str, ...], position: Position, *, forwards: bool) -> Q:
+    """Rows strictly after ``position`` in ``ordering`` (or strictly before it, going backwards). The
+    tie-breaker is the row id, looked up from the public id inside the same query."""
+    tie_value = Subquery(model._default_manager.filter(public_id=position.public_id).order_by().values("id")[:1])
+    values = (*position.values, tie_value)
+    directions = {_field(term)[1] for term in ordering}
+    if len(directions) == 1:
+        # One direction throughout: a row comparison, ``(a, b, id) < (x, y, z)``, which PostgreSQL reads as
+        # the start of a range scan on an index of those columns, so a page deep in the list costs what
+        # the first one does even when the leading column has few values (waiting or not, say).
+        later = LessThan if directions == {forwards} else GreaterThan
+        row = Func(*(F(_field(term)[0]) for term in ordering), template="ROW(%(expressions)s)", output_field=Field())
+        bound = Func(*(_value(v) for v in values), template="ROW(%(expressions)s)", output_field=Field())
+        return Q(later(row, bound))
+    equal = Q()
+    later_somewhere = Q()
+    for term, value in zip(ordering, values, strict=True):
+        field, descending = _field(term)
+        later_lookup = "lt" if descending == forwards else "gt"
+        later_somewhere |= equal & Q(**{f"{field}__{later_lookup}": value})
+        equal &= Q(**{field: value})
+    first, descending = _field(ordering[0])
+    first_later = "lt" if descending == forwards else "gt"
+    # The first condition is implied by the rest; it is there because PostgreSQL can start an index
+    # range scan from it, where from the OR alone it would read (and discard) every row before the
+    # position: the cost of OFFSET by another name.
+    return Q(**{f"{first}__{first_later}e": values[0]}) & later_somewhere
+
+
+def _value(value: Any) -> Any:
+    return value if isinstance(value, Subquery) else Value(value)
+
+
+def links(request: HttpRequest, page: KeysetPage[Any], path: str = "") -> dict[str, str | None]:
+    """The page's "next" and "previous" links (``next_url``, ``previous_url`` for the GOV.UK pagination
+    component): this request's query string, filters and all, with the neighbour's cursor instead of its own
+    (and without a ``page`` number left over from numbered pages)."""
+
+    def link(**cursor: str) -> str:
+        params = request.GET.copy()
+        for key in ("after", "before", "page"):
+            params.pop(key, None)
+        params.update(cursor)
+        return f"{path}?{params.urlencode()}"
+
+    return {
+        "next_url": link(after=page.next_cursor) if page.next_cursor else None,
+        "previous_url": link(before=page.previous_cursor) if page.previous_cursor else None,
+    }
 
 
 def _reversed(ordering: tuple[str, ...]) -> tuple[str, ...]:
@@ -94,30 +152,42 @@ def _reversed(ordering: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def paginate(
-    cases: QuerySet[Case], *, sort: str, ordering: tuple[str, ...], after: str, before: str, size: int
-) -> KeysetPage:
-    """One page of ``cases`` (already ordered by ``ordering``), fetching ``size + 1`` rows to learn
-    whether another page follows."""
-    back = decode(before, sort, ordering) if before else None
-    ahead = decode(after, sort, ordering) if after and back is None else None
+    rows: QuerySet[M],
+    *,
+    ordering: tuple[str, ...],
+    after: str,
+    before: str,
+    size: int,
+    tag: str = "",
+    salt: str = SALT,
+) -> KeysetPage[M]:
+    """One page of ``rows`` in ``ordering``, fetching ``size + 1`` rows to learn whether another page
+    follows (going back: precedes). ``tag`` names the kind of list (a sort, a filter) so that a cursor of
+    one order is never read as a position in another."""
+    assert _field(ordering[-1])[0] == "id", "a keyset ordering ends in the unique id"
+    model = rows.model
+    back = decode(before, tag, ordering, salt=salt) if before else None
+    ahead = decode(after, tag, ordering, salt=salt) if after and back is None else None
     if back is not None:
-        rows = list(cases.filter(_beyond(ordering, back, forwards=False)).order_by(*_reversed(ordering))[: size + 1])
-        more_before = len(rows) > size
-        rows = rows[:size][::-1]
-        if not rows:
-            return paginate(cases, sort=sort, ordering=ordering, after="", before="", size=size)
+        found = list(
+            rows.filter(_beyond(model, ordering, back, forwards=False)).order_by(*_reversed(ordering))[: size + 1]
+        )
+        more_before = len(found) > size
+        found = found[:size][::-1]
+        if not found:
+            return paginate(rows, ordering=ordering, after="", before="", size=size, tag=tag, salt=salt)
         return KeysetPage(
-            rows=rows,
-            next_cursor=encode(sort, ordering, rows[-1]),
-            previous_cursor=encode(sort, ordering, rows[0]) if more_before else None,
+            rows=found,
+            next_cursor=encode(tag, ordering, found[-1], salt=salt),
+            previous_cursor=encode(tag, ordering, found[0], salt=salt) if more_before else None,
         )
     if ahead is not None:
-        cases = cases.filter(_beyond(ordering, ahead, forwards=True))
-    rows = list(cases[: size + 1])
-    more_after = len(rows) > size
-    rows = rows[:size]
+        rows = rows.filter(_beyond(model, ordering, ahead, forwards=True))
+    found = list(rows.order_by(*ordering)[: size + 1])
+    more_after = len(found) > size
+    found = found[:size]
     return KeysetPage(
-        rows=rows,
-        next_cursor=encode(sort, ordering, rows[-1]) if more_after else None,
-        previous_cursor=encode(sort, ordering, rows[0]) if ahead is not None and rows else None,
+        rows=found,
+        next_cursor=encode(tag, ordering, found[-1], salt=salt) if more_after else None,
+        previous_cursor=encode(tag, ordering, found[0], salt=salt) if ahead is not None and found else None,
     )

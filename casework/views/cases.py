@@ -53,6 +53,9 @@ from ._common import (
 
 PAGE_SIZE = 25
 RELEVANCE_ORDERING = ("-rank", "-id")
+TIMELINE_PAGE_SIZE = 50
+TIMELINE_ORDERING = ("-occurred_at", "-id")
+TIMELINE_CURSOR_SALT = "casework.timeline.cursor"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,14 +81,6 @@ def _ordering(filters: CaseFilters) -> tuple[str, ...]:
     if filters.sort == "relevance" and filters.query:
         return RELEVANCE_ORDERING
     return SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
-
-
-def _page_link(request: HttpRequest, **cursor: str) -> str:
-    params = request.GET.copy()
-    for key in ("after", "before"):
-        params.pop(key, None)
-    params.update(cursor)
-    return f"?{params.urlencode()}"
 
 
 def case_row(case: Case) -> dict[str, Any]:
@@ -115,17 +110,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ordering = _ordering(filters)
     page = _keyset.paginate(
         case_search_visible_to(user=user, filters=filters),
-        sort=filters.sort,
+        tag=filters.sort,
         ordering=ordering,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
         size=PAGE_SIZE,
     )
-    context.update(
-        rows=[case_row(case) for case in page.rows],
-        next_url=_page_link(request, after=page.next_cursor) if page.next_cursor else None,
-        previous_url=_page_link(request, before=page.previous_cursor) if page.previous_cursor else None,
-    )
+    context.update(rows=[case_row(case) for case in page.rows], **_keyset.links(request, page))
     return render(request, "casework/case_list.html", context)
 
 
@@ -284,8 +275,18 @@ def case_timeline_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     user = current_user(request)
     case = case_get_visible_to(user=user, public_id=case_id)
     context = case_context(case, user, "timeline")
-    # Newest first, as the MOJ timeline pattern shows events.
-    context["events"] = list(case_timeline(case=case, user=user).reverse())
+    # Newest first, as the MOJ timeline pattern shows events; a page at a time, so a long-running case
+    # with years of history opens as fast as a new one.
+    page = _keyset.paginate(
+        case_timeline(case=case, user=user),
+        ordering=TIMELINE_ORDERING,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=TIMELINE_PAGE_SIZE,
+        tag="timeline",
+        salt=TIMELINE_CURSOR_SALT,
+    )
+    context.update(events=page.rows, **_keyset.links(request, page))
     return render(request, "casework/case_timeline.html", context)
 
 

@@ -31,6 +31,7 @@ from accounts.models import User
 from casework.choices import EnhancedRights, SpecialMeasure
 from casework.models import OffenceAllegation
 from casework.selectors import case_detail_visible_to, case_get_visible_to, case_timeline
+from casework.views import _keyset
 from casework.views._common import OFFENCE_STATUS_TAG_CLASSES, apply_service_errors, current_user, labels, posted
 from files.choices import Sensitivity
 from files.selectors import can_see_sensitive, document_list_for
@@ -56,17 +57,21 @@ from ..forms_cps import (
 )
 from ..models import ChargingDecision, ChargingRequest
 from ..selectors import (
+    QUEUE_ORDERING,
     QUEUE_STATUSES,
     REQUEST_NOT_FOUND,
-    charging_queue_for,
+    QueueFilters,
+    QueuePosition,
+    charging_queue_window,
     decisions_for,
     due_at,
     request_get_for,
     resubmissions_for,
 )
 
-# The queue page shows at most this many requests; the filters narrow it.
-QUEUE_LIMIT = 100
+# The queue is shown a page at a time (previous and next, no page numbers: nothing counts the queue).
+QUEUE_PAGE_SIZE = 50
+QUEUE_CURSOR_SALT = "charging.queue.cursor"
 
 ALLOCATABLE = (RequestStatus.ACCEPTED_AWAITING_ALLOCATION, RequestStatus.RESUBMITTED)
 
@@ -194,21 +199,56 @@ def _offences(charging_request: ChargingRequest) -> QuerySet[OffenceAllegation]:
 
 def _without(request: HttpRequest, name: str) -> str:
     params = request.GET.copy()
-    params.pop(name, None)
+    for key in (name, "after", "before"):
+        params.pop(key, None)
     query = params.urlencode()
     return f"{reverse('charging:queue')}{'?' + query if query else ''}"
+
+
+def _queue_position(token: str) -> QueuePosition | None:
+    """The place in the queue a page link carries; a tampered or stale cursor is no place (the first page)."""
+    position = _keyset.decode(token, "queue", QUEUE_ORDERING, salt=QUEUE_CURSOR_SALT) if token else None
+    if position is None:
+        return None
+    urgency, due = position.values
+    if not isinstance(urgency, int) or not isinstance(due, datetime):
+        return None
+    return QueuePosition(urgency=urgency, due_at=due, public_id=position.public_id)
+
+
+def _queue_page(user: User, filters: QueueFilters, after: str, before: str) -> _keyset.KeysetPage[ChargingRequest]:
+    """One page of the queue and the cursors of its neighbours (``charging_queue_window`` reads it)."""
+    size = QUEUE_PAGE_SIZE
+
+    def cursor(row: ChargingRequest) -> str:
+        return _keyset.encode("queue", QUEUE_ORDERING, row, salt=QUEUE_CURSOR_SALT)
+
+    back = _queue_position(before)
+    if back is not None:
+        found = charging_queue_window(user=user, filters=filters, position=back, backwards=True, size=size + 1)
+        rows = found[-size:]
+        if rows:
+            return _keyset.KeysetPage(rows, cursor(rows[-1]), cursor(rows[0]) if len(found) > size else None)
+    ahead = _queue_position(after) if back is None else None
+    found = charging_queue_window(user=user, filters=filters, position=ahead, size=size + 1)
+    rows = found[:size]
+    return _keyset.KeysetPage(
+        rows,
+        cursor(rows[-1]) if len(found) > size else None,
+        cursor(rows[0]) if ahead is not None and rows else None,
+    )
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = _cps_user(request)
     form = QueueFilterForm(request.GET)
-    context: dict[str, Any] = {"form": form, "limit": QUEUE_LIMIT, "organisation": user.organisation}
+    context: dict[str, Any] = {"form": form, "organisation": user.organisation}
     if not form.is_valid():
         context["error_list"] = error_list((form, None))
         return render(request, "charging/cps/queue.html", context, status=400)
     now = timezone.now()
-    found = list(charging_queue_for(user=user, filters=form.filters())[: QUEUE_LIMIT + 1])
+    page = _queue_page(user, form.filters(), request.GET.get("after", ""), request.GET.get("before", ""))
     rows = [
         {
             "request": r,
@@ -218,14 +258,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             "came_back": _came_back(r),
             "url": workspace_url(r),
         }
-        for r in found[:QUEUE_LIMIT]
+        for r in page.rows
     ]
     chosen = form.chosen()
     context.update(
         rows=rows,
-        capped=len(found) > QUEUE_LIMIT,
         filtered=bool(chosen),
         chosen=[{"label": label, "remove_url": _without(request, name)} for name, label in chosen],
+        **_keyset.links(request, page, reverse("charging:queue")),
     )
     return render(request, "charging/cps/queue.html", context)
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -148,9 +149,15 @@ def test_dismissed_alerts_leave_the_inbox_but_can_be_asked_for(officer_a: User, 
     assert "Dismissed" in client.get("/alerts/?show=dismissed").content.decode()
 
 
-def test_the_inbox_is_paginated_and_pages_keep_the_filter(officer_a: User, as_user: Login) -> None:
+def page_link(html: str, rel: str) -> str | None:
+    match = re.search(rf'href="([^"]+)" rel="{rel}"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_the_inbox_is_paginated_in_its_order_and_pages_keep_the_filter(officer_a: User, as_user: Login) -> None:
     deadline = make_deadline(make_case(officer_a))
-    Alert.objects.bulk_create(
+    start = timezone.now() - timedelta(days=10)
+    alerts = Alert.objects.bulk_create(
         [
             Alert(
                 deadline=deadline,
@@ -159,17 +166,60 @@ def test_the_inbox_is_paginated_and_pages_keep_the_filter(officer_a: User, as_us
                 threshold=f"T-{n}d",
                 due_at=deadline.due_at,
                 subject="Due",
-                urgent=True,
+                urgent=n <= 60,
+                # Every third one acknowledged: the waiting ones come first on every page walk.
+                acknowledged_at=start if n % 3 == 0 else None,
+                acknowledgement_note="Done" if n % 3 == 0 else "",
             )
-            for n in range(1, 31)
+            for n in range(1, 71)
         ]
     )
+    # Same creation time for several (as a sweep raises them), so the id decides among them.
+    for n, alert in enumerate(alerts):
+        Alert.objects.filter(pk=alert.pk).update(created_at=start + timedelta(hours=n // 4))
+    expected = [
+        str(a.public_id)
+        for a in Alert.objects.filter(recipient=officer_a, urgent=True).order_by(
+            F("acknowledged_at").asc(nulls_first=True), "-created_at", "-id"
+        )
+    ]
     client = as_user(officer_a)
-    first = client.get("/alerts/?show=urgent").content.decode()
-    assert len(ROW_LINK.findall(first)) == 25
-    assert 'href="?show=urgent&amp;page=2"' in first
-    assert "Page 2 of 2" in first
-    assert len(listed(client, "?show=urgent&page=2")) == 5
+    walked: list[str] = []
+    url: str | None = "?show=urgent"
+    pages = []
+    while url is not None:
+        assert "show=urgent" in url
+        html = client.get(f"/alerts/{url}").content.decode()
+        pages.append(html)
+        walked.extend(ROW_LINK.findall(html))
+        url = page_link(html, "next")
+    assert walked == expected
+    assert [len(ROW_LINK.findall(html)) for html in pages] == [25, 25, 10]
+    assert page_link(pages[0], "prev") is None
+    back = client.get(f"/alerts/{page_link(pages[2], 'prev')}").content.decode()
+    assert ROW_LINK.findall(back) == expected[25:50]
+    # No page numbers: they would need all the person's alerts counted.
+    assert "Page 2" not in pages[1]
+
+
+def test_a_page_of_the_inbox_never_counts_the_alerts(officer_a: User, as_user: Login) -> None:
+    deadline = make_deadline(make_case(officer_a))
+    for n in range(30):
+        make_alert(deadline, officer_a, threshold=f"T-{n}d")
+    client = as_user(officer_a)
+    second = page_link(client.get("/alerts/").content.decode(), "next")
+    assert second is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert len(listed(client, second)) == 5
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_tampered_cursor_starts_again_at_the_first_page(officer_a: User, as_user: Login) -> None:
+    deadline = make_deadline(make_case(officer_a))
+    for n in range(30):
+        make_alert(deadline, officer_a, threshold=f"T-{n}d")
+    client = as_user(officer_a)
+    assert listed(client, "?after=tampered") == listed(client) == listed(client, "?page=2")
 
 
 def test_the_inbox_shows_only_the_users_own_alerts(

@@ -285,6 +285,20 @@ def test_paging_never_counts_the_table(many: list[Case], officer_a: User, as_use
     assert any('"casework_case"' in q["sql"] and "LIMIT 26" in q["sql"] for q in first.captured_queries)
 
 
+def test_relevance_pages_go_on_through_a_run_of_equal_ranks(
+    force_a: Organisation, unit_a1: Unit, officer_a: User, as_user: Login
+) -> None:
+    """Every match ranks the same, so the pages are told apart by the id alone, on a rank the database
+    computes in single precision: the cursor must hold it exactly or the second page starts again."""
+    for i in range(PAGE_SIZE * 2 + 3):
+        case = case_create(urn=f"10/AA/{31000 + i}/26", details=CaseDetails(summary=f"Theft {i}"), by=officer_a)
+        suspect_add(case=case, details=SuspectDetails(first_names="Lee", last_name="Smith"), by=officer_a)
+    pages = walk(as_user(officer_a), "/cases/?q=Smith")
+    assert [len(p) for p in pages] == [PAGE_SIZE, PAGE_SIZE, 3]
+    seen = [urn for p in pages for urn in p]
+    assert sorted(seen) == sorted(f"10/AA/{31000 + i}/26" for i in range(PAGE_SIZE * 2 + 3))
+
+
 def test_relevance_is_the_order_when_searching_and_pages_too(
     force_a: Organisation, unit_a1: Unit, officer_a: User, as_user: Login
 ) -> None:

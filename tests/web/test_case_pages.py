@@ -7,11 +7,16 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from accounts.models import AuditEvent, Organisation, Unit, User
 from casework.choices import CaseStatus
@@ -209,6 +214,44 @@ def test_timeline_shows_who_did_what_and_when(
     assert "by officer_a, Northumbria Police" in body
     assert "Case 10/AA/55555/26 created" in body
     assert "Case viewed" not in body
+
+
+def test_a_long_timeline_is_paged_newest_first_without_counting(
+    force_a: Organisation, unit_a1: Unit, officer_a: User, as_user: Login
+) -> None:
+    client = as_user(officer_a)
+    client.post("/cases/new/", {"urn": "10/AA/55556/26", "summary": "Burglary"})
+    case = Case.objects.get(urn="10AA5555626")
+    start = timezone.now() - timedelta(days=1)
+    # History and views interleaved, some at the same moment: views never show and never fill a page.
+    for n in range(120):
+        with time_machine.travel(start + timedelta(minutes=n // 3), tick=False):
+            audit_record(
+                by=officer_a,
+                event_type=AuditEventType.CASE_UPDATED if n % 2 else AuditEventType.CASE_VIEWED,
+                obj=case,
+                case_id=case.public_id,
+                summary=f"Step {n}",
+            )
+    history = list(
+        AuditEvent.objects.filter(case_id=case.public_id)
+        .exclude(event_type=AuditEventType.CASE_VIEWED)
+        .order_by("-occurred_at", "-id")
+        .values_list("summary", flat=True)
+    )
+    assert len(history) == 61  # 60 changes and the creation
+    url: str | None = f"/cases/{case.public_id}/timeline/"
+    seen, pages = [], 0
+    while url:
+        with CaptureQueriesContext(connection) as queries:
+            body = page(client.get(url))
+        assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+        seen.extend(re.findall(r'<div class="moj-timeline__description">([^<]*)</div>', body))
+        match = re.search(r'href="([^"]+)" rel="next"', body)
+        url = f"/cases/{case.public_id}/timeline/{match.group(1).replace('&amp;', '&')}" if match else None
+        pages += 1
+    assert pages == 2
+    assert seen == history
 
 
 # ---------------------------------------------------------------------------------------------

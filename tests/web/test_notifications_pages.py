@@ -8,8 +8,11 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Notification, Unit, User
 from accounts.notifications import notify
@@ -87,20 +90,72 @@ def test_a_case_link_is_shown_only_for_a_case_i_can_see(
     assert "10/AA/12345/26" not in rows[0]
 
 
-def test_the_list_is_paginated(officer_a: User, as_user: Callable[[User], Client]) -> None:
-    for n in range(51):
+def _subjects(html: str) -> list[str]:
+    return re.findall(r"<strong>(Notification number \d+)</strong>", html)
+
+
+def _link(html: str, rel: str) -> str | None:
+    match = re.search(rf'href="([^"]+)" rel="{rel}"', html)
+    return f"{LIST}{match.group(1).replace('&amp;', '&')}" if match else None
+
+
+def test_the_list_is_paginated_by_previous_and_next_links(officer_a: User, as_user: Callable[[User], Client]) -> None:
+    for n in range(101):
         _note(officer_a, f"Notification number {n}")
     client = as_user(officer_a)
     first = _html(client)
     assert len(_rows(first)) == 50
-    assert "Notification number 50<" in first
-    assert "Notification number 0<" not in first
-    assert 'href="?page=2" rel="next"' in first
-    second = _html(client, f"{LIST}?page=2")
-    assert [r for r in _rows(second) if "Notification number 0<" in r]
-    assert len(_rows(second)) == 1
-    assert 'href="?page=1" rel="prev"' in second
-    assert len(_rows(_html(client, f"{LIST}?page=not-a-number"))) == 50
+    assert "Notification number 100<" in first
+    assert _link(first, "prev") is None
+    next_url = _link(first, "next")
+    assert next_url is not None
+    second = _html(client, next_url)
+    assert len(_rows(second)) == 50
+    assert _subjects(second) == [f"Notification number {n}" for n in range(50, 0, -1)]
+    third = _html(client, _link(second, "next") or "")
+    assert [r for r in _rows(third) if "Notification number 0<" in r]
+    assert len(_rows(third)) == 1
+    assert _link(third, "next") is None
+    # Back from the last page comes to the same second page, and back again to the first (without "previous").
+    back = _html(client, _link(third, "prev") or "")
+    assert _subjects(back) == _subjects(second)
+    first_again = _html(client, _link(back, "prev") or "")
+    assert _subjects(first_again) == _subjects(first)
+    assert _link(first_again, "prev") is None
+    # No page numbers: they would need the whole list counted.
+    assert "Page " not in first
+    assert "page=" not in first
+
+
+def test_a_tampered_cursor_starts_again_at_the_first_page(officer_a: User, as_user: Callable[[User], Client]) -> None:
+    for n in range(51):
+        _note(officer_a, f"Notification number {n}")
+    client = as_user(officer_a)
+    assert _subjects(_html(client, f"{LIST}?after=not-a-cursor")) == _subjects(_html(client))
+    assert _subjects(_html(client, f"{LIST}?page=2")) == _subjects(_html(client))
+
+
+def test_the_list_never_counts_the_notifications(officer_a: User, as_user: Callable[[User], Client]) -> None:
+    for n in range(60):
+        _note(officer_a, f"Notification number {n}")
+    client = as_user(officer_a)
+    next_url = _link(_html(client), "next")
+    with CaptureQueriesContext(connection) as queries:
+        _html(client, next_url or "")
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_the_unread_summary_stops_at_99_plus(officer_a: User, as_user: Callable[[User], Client]) -> None:
+    Notification.objects.bulk_create(
+        Notification(recipient=officer_a, kind="test", subject=f"N{n}") for n in range(100)
+    )
+    summary = re.search(r'data-testid="unread-summary">(.*?)</p>', _html(as_user(officer_a)))
+    assert summary is not None
+    assert summary.group(1) == "You have 99+ unread notifications."
+    Notification.objects.filter(recipient=officer_a).exclude(subject="N0").update(read_at=timezone.now())
+    summary = re.search(r'data-testid="unread-summary">(.*?)</p>', _html(as_user(officer_a)))
+    assert summary is not None
+    assert summary.group(1) == "You have 1 unread notification."
 
 
 def test_an_empty_list_says_so(supervisor_a: User, as_user: Callable[[User], Client]) -> None:
