@@ -461,6 +461,9 @@ class Deadline(models.Model):
     statutory = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
     next_alert_at = models.DateTimeField(null=True, blank=True)
+    # When it was met (status met): when what met it happened where the facts say (the charge, the end of
+    # detention or bail, the start of the trial), else when it was first recorded as met.
+    met_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -120,6 +120,9 @@ class Computed:
     status: DeadlineStatus = OPEN
     suspect_id: int | None = None
     offence_id: int | None = None
+    # When what met it happened (the charge, the end of detention or bail, the start of the trial), where the
+    # facts say; otherwise the store keeps the moment it first recorded the deadline as met.
+    met_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,7 @@ class _Builder:
                 status=status,
                 suspect_id=offence.suspect_id,
                 offence_id=offence.pk,
+                met_at=end_of_day(laid_on) if status == MET and laid_on is not None else None,
             )
 
     # -- PACE detention, pre-charge bail and RUI ------------------------------------------------
@@ -355,6 +359,7 @@ class _Builder:
                     rule=rule,
                     status=MET if ended_in_time else OPEN,
                     suspect_id=suspect_id,
+                    met_at=end.occurred_at if ended_in_time and end is not None else None,
                 )
                 stop = end.occurred_at if end is not None else self.now
                 reviews = calculations.pace_review_times(detained.occurred_at, until=due, rules=r)
@@ -411,6 +416,7 @@ class _Builder:
                     ),
                     status=MET if ended_in_time else OPEN,
                     suspect_id=suspect_id,
+                    met_at=end.occurred_at if ended_in_time and end is not None else None,
                 )
 
     def released_under_investigation(self) -> None:
@@ -513,6 +519,7 @@ class _Builder:
                 status=MET if started is not None and started <= ctl.expires_on else OPEN,
                 suspect_id=offence.suspect_id,
                 offence_id=offence.pk,
+                met_at=end_of_day(started) if started is not None and started <= ctl.expires_on else None,
             )
 
     # -- charging -------------------------------------------------------------------------------
@@ -745,6 +752,7 @@ UPDATED_FIELDS = [
     "suspect",
     "offence",
     "next_alert_at",
+    "met_at",
     "computed_at",
 ]
 
@@ -770,6 +778,14 @@ def _apply(case: Case, computed: list[Computed], now: datetime, calendar: Workin
             "offence_id": c.offence_id,
         }
         row = existing.get(key)
+        # When it was met: what the facts say, else when it was first recorded as met (kept from then on).
+        if c.status != MET:
+            values["met_at"] = None
+        elif c.met_at is not None:
+            values["met_at"] = c.met_at
+        else:
+            already = row is not None and row.status == MET and row.met_at is not None
+            values["met_at"] = row.met_at if already and row is not None else stamp
         next_alert: datetime | None = None
         if row is None:
             if c.status == OPEN:

@@ -107,8 +107,8 @@ def _near_miss_q(prefix: str = "") -> Q:
     return Q(
         **{
             f"{prefix}status": DeadlineStatus.MET,
-            f"{prefix}computed_at__gt": F(f"{prefix}due_at") - window,
-            f"{prefix}computed_at__lte": F(f"{prefix}due_at"),
+            f"{prefix}met_at__gt": F(f"{prefix}due_at") - window,
+            f"{prefix}met_at__lte": F(f"{prefix}due_at"),
         }
     )
 
@@ -164,21 +164,22 @@ TIME_LIMIT_NEAR_MISSES = register(
         id="time_limit_near_misses",
         name="Statutory time limits met with less than 7 days to spare",
         definition=(
-            "Statutory time limits due on the day that were met, but only in the last 7 days before they ran out "
-            "(when Casebridge recorded them as met)."
+            "Statutory time limits due on the day that were met, but only in the last 7 days before they ran out: "
+            "the charge (or summons) within 7 days of the end of a s.127 or s.39A limit, detention or pre-charge "
+            "bail ended within 7 days of its limit, a trial started within 7 days of the custody time limit."
         ),
-        numerator="Statutory deadlines due on the day and recorded as met in the 7 days before they were due",
+        numerator="Statutory deadlines due on the day and met in the 7 days before they were due",
         denominator="",
         unit=MetricUnit.COUNT,
         owner=Owner.JOINT,
-        reads=(*STATUTORY_READS, "casework.Deadline.computed_at"),
-        version=1,
+        reads=(*STATUTORY_READS, "casework.Deadline.met_at"),
+        version=2,
         compute=_near_misses,
         cases=_near_miss_cases,
         notes=(
-            "The moment a limit was met is when Casebridge recorded it as met: something recorded after the fact "
-            "counts from when it was recorded, and a met limit whose details were recomputed after it was due is "
-            "not counted."
+            "When a limit was met is when the event that met it happened, as recorded on the case (a charge's "
+            "date, the time detention or bail ended, the day the trial started). Where the record does not say, "
+            "it is when Casebridge first recorded the limit as met."
         ),
     )
 )

@@ -180,6 +180,8 @@ def test_a_detained_suspect_gets_the_pace_limit_an_extension_moves_it_and_releas
         )
     row.refresh_from_db()
     assert (row.status, row.next_alert_at) == (MET, None)
+    # Met when the suspect was released, not when that was recorded (a near miss is judged on it).
+    assert row.met_at == at(2026, 3, 3, 11, 45)
     assert deadline(case, DeadlineKind.PACE_REVIEW, f"{key}:review:3").status == CANCELLED
     # Released under investigation: the first 90-day review point.
     rui = deadline(case, DeadlineKind.RUI_AGEING)
@@ -461,11 +463,17 @@ def test_action_plan_items_are_due_and_answering_one_meets_it(
     first = request.action_items.get(number=1)
     with time_machine.travel(at(2026, 2, 5, 10, 0)):
         charging.action_item_answer(item=first, by=officer_a, status=ActionItemStatus.DONE, response="Obtained")
-    assert [r.status for r in rows.all()] == [MET, OPEN]
+
+    def met_at(row: Deadline) -> datetime | None:
+        return row.met_at.replace(microsecond=0) if row.met_at else None  # the travelled clock ticks
+
+    assert [(r.status, met_at(r)) for r in rows.all()] == [(MET, at(2026, 2, 5, 10, 0)), (OPEN, None)]
     second = request.action_items.get(number=2)
     with time_machine.travel(at(2026, 2, 6, 10, 0)):
         charging.action_item_answer(item=second, by=officer_a, status=ActionItemStatus.CANNOT_BE_DONE, response="None")
         request = charging.request_resubmit(request=request, by=officer_a, summary="All answered")
+    # Each keeps the moment it was first recorded as met; recomputing the case later does not move it.
+    assert [met_at(r) for r in rows.all()] == [at(2026, 2, 5, 10, 0), at(2026, 2, 6, 10, 0)]
     assert request.status in (RequestStatus.ALLOCATED, RequestStatus.RESUBMITTED)
     resubmitted = deadline(case, DeadlineKind.CHARGING_DECISION, f"request:{request.public_id}:1")
     assert resubmitted.status == OPEN
