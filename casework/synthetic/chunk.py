@@ -1,0 +1,138 @@
+"""One chunk of cases: told as stories, their deadlines and alerts computed, rendered as COPY text, and their
+stored files written. Pure of the database: a chunk can be built in any process (``build_chunk`` is what a
+worker process runs) and the main process loads the text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from casework.deadlines.calendar import WorkingCalendar
+from casework.deadlines.rules import get_rules
+
+from . import deadlines as deadline_rows
+from .cases import CaseStory
+from .charging import Referrals
+from .context import CHUNK, Context, Dice, Ids
+from .copy import Rows
+from .material import Material
+from .rows import render
+
+_CONTEXT: Context | None = None
+
+
+@dataclass
+class ChunkResult:
+    chunk: int
+    payload: dict[str, str]
+    counts: Counter[str] = field(default_factory=Counter)
+    files: int = 0
+    file_bytes: int = 0
+    case_dirs: list[str] = field(default_factory=list)  # public ids of the cases that have stored files
+    stored: list[tuple[str, bytes]] = field(default_factory=list)  # (storage name, content) to write
+
+
+class ChunkBuilder:
+    def __init__(self, ctx: Context, chunk: int) -> None:
+        self.ctx = ctx
+        self.chunk = chunk
+        self.dice = Dice(ctx.seed, chunk)
+        self.ids = Ids(ctx.bases, chunk)
+        self.calendar = WorkingCalendar(ctx.holidays)
+        self.rules = get_rules()
+        self.material = Material(self)
+        self.charging = Referrals(self)
+        self.rows = Rows()
+        self.result = ChunkResult(chunk, {})
+        self._shared: set[str] = set()  # shared files this chunk already returned
+
+    def user_public_id(self, user_id: int) -> str:
+        return self.ctx.reference.people[user_id].public_id
+
+    def build(self) -> ChunkResult:
+        """Tell the chunk's cases. Their stored files are returned (``stored``) for the loading process to
+        write (``write_files``) while the database loads the rows."""
+        first = self.chunk * CHUNK
+        last = min(first + CHUNK, self.ctx.cases)
+        for index in range(first, last):
+            story = CaseStory(self, index)
+            story.tell()
+            stored = deadline_rows.build(story, self.calendar, self.rules)
+            alerts = deadline_rows.Alerts(story, self.calendar, self.rules)
+            raised = [a for row in stored if row.status == "open" for a in alerts.raise_for(row)]
+            render(story, stored, raised, self.rows)
+            files = [(v.name, v.content) for doc in story.documents for v in doc.versions]
+            if self.ctx.shared_files:
+                files = [(name, content) for name, content in files if name not in self._shared]
+                self._shared.update(name for name, _content in files)
+            elif files:
+                self.result.case_dirs.append(story.case.public_id)
+            self.result.files += len(files)
+            self.result.file_bytes += sum(len(content) for _name, content in files)
+            self.result.stored.extend(files)
+        self.result.payload = self.rows.payload()
+        for table, lines in self.rows.lines.items():
+            self.result.counts[table] = len(lines)
+        # The builder, its material and its referrals refer to one another: a cycle only the garbage collector's
+        # rare full collections free. Let go of the rows and the result now, or a worker process grows by a
+        # chunk's text with every chunk it builds.
+        result, self.result, self.rows = self.result, ChunkResult(self.chunk, {}), Rows()
+        return result
+
+
+def write_files(root: str | None, files: list[tuple[str, bytes]], *, shared: bool = False) -> list[str]:
+    """Write stored files: straight into the filesystem storage's root, or through the storage (S3). A shared
+    (content-addressed) file already there is the same file and is left alone. Returns the names written."""
+    made: set[str] = set()
+    written: list[str] = []
+    for name, content in files:
+        if root is None:
+            if not (shared and _storage().exists(name)):
+                _save_through_storage(name, content)
+                written.append(name)
+            continue
+        path = os.path.join(root, name)
+        if shared and os.path.exists(path):
+            continue
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(path, "wb") as fh:
+            fh.write(content)
+        written.append(name)
+    return written
+
+
+def _storage() -> Any:
+    from files.models import DocumentVersion
+
+    return DocumentVersion._meta.get_field("file").storage  # type: ignore[union-attr]
+
+
+def _save_through_storage(name: str, content: bytes) -> None:
+    from django.core.files.base import ContentFile
+
+    saved = _storage().save(name, ContentFile(content))
+    if saved != name:
+        raise RuntimeError(f"Storage renamed {name} to {saved}: the generator's file names must be new")
+
+
+def init_worker(ctx: Context) -> None:
+    """Pool initializer: every chunk a worker builds shares the run's context."""
+    global _CONTEXT
+    _CONTEXT = ctx
+    # A forked worker inherits the parent's database connection: it must never use it.
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.inc_thread_sharing()
+        conn.connection = None
+
+
+def build_chunk(chunk: int) -> ChunkResult:
+    assert _CONTEXT is not None
+    return ChunkBuilder(_CONTEXT, chunk).build()
