@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -770,7 +770,9 @@ def _apply(case: Case, computed: list[Computed], now: datetime, calendar: Workin
         seen.add(key)
         values: dict[str, Any] = {
             "label": c.label[:300],
-            "due_at": c.due_at,
+            # In UTC: Python never finds two times in the repeated hour of the October clock change equal when
+            # one is in Europe/London and the other in UTC (PEP 495), so the row would be rewritten every time.
+            "due_at": c.due_at.astimezone(UTC),
             "rule": c.rule[:500],
             "statutory": c.kind in STATUTORY_DEADLINES,
             "status": c.status,
@@ -782,7 +784,7 @@ def _apply(case: Case, computed: list[Computed], now: datetime, calendar: Workin
         if c.status != MET:
             values["met_at"] = None
         elif c.met_at is not None:
-            values["met_at"] = c.met_at
+            values["met_at"] = c.met_at.astimezone(UTC)
         else:
             already = row is not None and row.status == MET and row.met_at is not None
             values["met_at"] = row.met_at if already and row is not None else stamp
@@ -794,7 +796,7 @@ def _apply(case: Case, computed: list[Computed], now: datetime, calendar: Workin
                 Deadline(case=case, kind=c.kind, subject_key=c.subject_key, next_alert_at=next_alert, **values)
             )
             continue
-        moved = row.due_at != c.due_at
+        moved = row.due_at != values["due_at"]
         reopened = c.status == OPEN and row.status != OPEN
         changed = False
         for name, value in values.items():

@@ -3,7 +3,7 @@ facts give, kept current in the transaction of each change (domain.md 0, 5, 10 a
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -576,6 +576,23 @@ def test_recomputing_twice_changes_nothing_and_keeps_the_alert_cursor(
     assert snapshot(case) == before
     row.refresh_from_db()
     assert row.next_alert_at == moved_on
+
+
+def test_a_deadline_in_the_repeated_hour_of_the_october_clock_change_is_stable(
+    case: Case, suspect: Suspect, officer_a: User
+) -> None:
+    # Relevant time 02:15 BST on 24 October 2026: the 24-hour limit falls at 01:15 GMT on the 25th, the second
+    # time the clocks show 01:15 that night.
+    relevant = datetime(2026, 10, 24, 1, 15, tzinfo=UTC)
+    with time_machine.travel(relevant + timedelta(minutes=20)):
+        custody(suspect, officer_a, kind=CustodyEventKind.DETAINED, occurred_at=relevant, relevant_time=relevant)
+        row = deadline(case, DeadlineKind.PACE_DETENTION)
+        assert row.due_at == datetime(2026, 10, 25, 1, 15, tzinfo=UTC)
+        Deadline.objects.filter(pk=row.pk).update(next_alert_at=row.due_at)  # the sweep moved the cursor on
+        # Recomputing finds nothing changed: the alert cursor stays where the sweep left it.
+        assert not recompute_case_deadlines(case).changed
+    row.refresh_from_db()
+    assert row.next_alert_at == datetime(2026, 10, 25, 1, 15, tzinfo=UTC)
 
 
 def test_a_new_or_moved_deadline_starts_its_alerts_at_the_newest_point_already_reached(
