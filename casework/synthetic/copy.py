@@ -11,8 +11,9 @@ Around the load (``BulkLoad``), in the one transaction that holds the whole load
   django-pghistory triggers (which would write one history row per row, in PL/pgSQL) and the triggers
   that check foreign keys row by row. Integrity is then the generator's job, so it writes the history
   rows itself in one set-based ``INSERT ... SELECT`` per tracked table (exactly the columns the insert
-  trigger copies, labelled ``insert``) and checks every foreign key of every table it loaded with an
-  anti-join before committing (``verify_foreign_keys``). Without the privilege to change the role
+  trigger copies, labelled ``insert``) and checks the foreign keys it loaded with anti-joins before committing
+  (``verify_foreign_keys``: every row of a small load; the first and the last chunk of a large one, where each
+  chunk is built alike - the tests check every row). Without the privilege to change the role
   (not a superuser) the triggers stay on and do both jobs themselves, more slowly.
 - The secondary indexes of the loaded tables (not primary keys, not unique ones, which guard the data)
   are dropped first and built again at the end, which is several times faster than maintaining them row

@@ -10,9 +10,7 @@ benchmarks, not a statistic to report. Where a figure comes from shared/domain.m
 - Charging referrals: about 220,000 a year for about a million cases (domain.md 1: 210-225k referrals a
   year), so about 22 per cent of cases are referred to the CPS; police charge about twice as many
   (domain.md 1: a third of cases before the courts involve a CPS charging decision). [S]/[K]
-- Offence mix: the common volume offences (assault, shop theft, criminal damage, drink driving, drugs,
-  public order) dominate; serious sexual offences and homicide are rare. Each entry names a real CJS
-  offence code from the MoJ standing data (``casework.OffenceCode``). [K]
+- The offence mix and what each kind of case looks like are in ``offences``.
 """
 
 from __future__ import annotations

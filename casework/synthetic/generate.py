@@ -7,7 +7,10 @@ Order of work:
 2. in the one transaction: triggers off for the load if allowed, secondary indexes dropped, then chunk after
    chunk of cases built (by worker processes when there are several chunks) and COPY'd in table order;
 3. the history rows the triggers would have written, the indexes built again, the id sequences moved past
-   the generated ids, every foreign key checked, statistics gathered; then commit.
+   the generated ids, the foreign keys checked (``copy.verify_foreign_keys``), statistics gathered; then commit.
+
+Speed: the cases are built by ``workers`` processes (one per CPU by default) while this process COPYs the
+previous chunks; the database's single COPY stream is the floor.
 
 A database that already holds synthetic data (synthetic staff exist) is refused unless ``reset=True``, which
 removes the previous synthetic data first (``reset``); see ``casework/synthetic/__init__.py``.

@@ -1,5 +1,5 @@
-"""The tables the generator fills, with the columns it writes (``TABLES``, checked against the models), and
-``render``: one finished story as COPY rows.
+"""``render``: one finished story as COPY rows, for the tables and columns of ``tables.TABLES`` (the material and
+charging rows are in ``rows_files``).
 
 The case's denormalised search columns are built as ``casework.services._common.refresh_search`` builds them
 (URN, summary, names, offences, PNC ids, then the titles and extracted text of the non-sensitive documents
