@@ -72,8 +72,9 @@ def unread_count(*, user: User, up_to: int = UNREAD_SHOWN_UP_TO) -> int:
     more would only ever be shown as "99+"."""
     if not user.is_authenticated:
         return 0
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by().values_list("pk", flat=True)
-    return len(unread[: up_to + 1])
+    # In the order of ``notification_inbox_idx``, so the scan stops after up_to + 1 rows.
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")
+    return len(unread.values_list("pk", flat=True)[: up_to + 1])
 
 
 def unread_label(*, user: User) -> str:
