@@ -8,7 +8,15 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("alert_sweep", "metrics_dashboard", "quality_checks", "api_bulk_create")
+BENCHMARKS = (
+    "alert_sweep",
+    "metrics_dashboard",
+    "quality_checks",
+    "api_bulk_create",
+    "case_list",
+    "cps_queue",
+    "concurrency",
+)
 
 
 def main(argv: list[str]) -> int:
