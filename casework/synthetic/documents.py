@@ -9,7 +9,6 @@ a stored file belongs to exactly one version."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -73,7 +72,6 @@ class Documents:
     def __init__(self, chunk: ChunkBuilder) -> None:
         self.chunk = chunk
         self.thresholds = Thresholds()
-        self._thresholds = dataclasses.asdict(self.thresholds)
         self._digests: dict[int, tuple[FileFacts, str]] = {}
 
     def document(

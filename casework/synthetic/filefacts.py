@@ -5,8 +5,6 @@ database, for the records as they were at a moment), its inputs digest, and the 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +13,7 @@ from files.choices import (
     FileStage,
     Sensitivity,
 )
+from files.quality.facts import inputs_digest
 from files.quality.rules import (
     RULESET_VERSION,
     CaseSummaryFact,
@@ -47,29 +46,15 @@ class FileFactsSteps:
     """The facts, digest and snapshot of a file; part of ``material.Material``."""
 
     thresholds: Thresholds
-    _thresholds: dict[str, Any]
     _digests: dict[int, tuple[FileFacts, str]]
 
     def digest(self, facts: FileFacts) -> str:
-        """``files.quality.facts.inputs_digest`` (the same text, hence the same digest) without the deep copies
-        of ``dataclasses.asdict`` (the facts are two levels of frozen dataclasses over plain values);
-        remembered for the facts object it was computed for."""
+        """``files.quality.facts.inputs_digest``, remembered for the facts object it was computed for (a file's
+        facts are digested for its report and again for its snapshot)."""
         known = self._digests.get(id(facts))
         if known is not None and known[0] is facts:
             return known[1]
-        data: dict[str, Any] = {}
-        for name, value in _fields(facts):
-            if isinstance(value, tuple):
-                if value and not isinstance(value[0], str):
-                    value = [dict(_fields(item)) for item in value]
-                data[name] = sorted(value, key=repr)
-            elif dataclasses.is_dataclass(value):
-                data[name] = dict(_fields(value))
-            else:
-                data[name] = value
-        payload = {"ruleset": RULESET_VERSION, "thresholds": self._thresholds, "facts": data}
-        text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = inputs_digest(facts, self.thresholds)
         self._digests = {id(facts): (facts, digest)}
         return digest
 
