@@ -228,11 +228,13 @@ def _population_cases(kinds: tuple[str, ...]) -> CasesBehind:
 
 def _population_cases_in_band(kinds: tuple[str, ...], *, since_bail_start: bool) -> CategoryCases:
     def narrow(cases: QuerySet[Case], band: str, start: date, end: date) -> QuerySet[Case]:
-        """The cases with a suspect in the population, in that age band, at the end of the period's last day."""
+        """The cases with a suspect in the population, in that age band, at the end of the period's last day.
+        Only the suspects of ``cases`` (already narrowed to the force and the other filters) are read: the age
+        band is worked out here, one row at a time, exactly as the metric counts it."""
         _since, until = period_bounds(start, end)
         rows = (
             _current_events(until)
-            .filter(kind__in=kinds)
+            .filter(kind__in=kinds, suspect__case__in=cases.values("pk"))
             .values("suspect__case_id", started_=_started(since_bail_start))
         )
         in_band = {row["suspect__case_id"] for row in rows if age_band(row["started_"], end) == band}

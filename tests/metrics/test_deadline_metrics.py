@@ -177,6 +177,19 @@ def test_bail_and_rui_populations_by_age_at_the_end_of_the_day(cases: tuple[Case
     }
     assert list(REGISTRY["bail_population"].cases(D, D)) == [one]
     assert set(REGISTRY["rui_population"].cases(date(2026, 2, 1), date(2026, 2, 20))) == {one, two}
+    # The cases behind one age band (the category of these metrics), at the end of the period's last day.
+    rui = REGISTRY["rui_population"]
+    assert rui.category_cases is not None
+    in_february = rui.cases(date(2026, 2, 1), date(2026, 2, 20))
+    assert set(rui.category_cases(in_february, "0-3m", date(2026, 2, 1), date(2026, 2, 20))) == {two}
+    assert set(rui.category_cases(in_february, "3-6m", date(2026, 2, 1), date(2026, 2, 20))) == {one}
+    # Only the cases given are looked at: case two's suspect is in band but not in the cases passed.
+    only_one = in_february.filter(pk=one.pk)
+    assert set(rui.category_cases(only_one, "0-3m", date(2026, 2, 1), date(2026, 2, 20))) == set()
+    bail = REGISTRY["bail_population"]
+    assert bail.category_cases is not None
+    assert set(bail.category_cases(bail.cases(D, D), "9m+", D, D)) == {one}
+    assert set(bail.category_cases(bail.cases(D, D), "6-9m", D, D)) == set()
 
 
 # -- alerts ---------------------------------------------------------------------------------------
