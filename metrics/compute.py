@@ -73,7 +73,7 @@ def write_day(day: date, metric_ids: Sequence[str], rows: Sequence[MetricSnapsho
     """Replace the metrics' snapshot rows of ``day`` by ``rows``, record the day as built for them and bring
     the rollup up to date, in one transaction."""
     metrics = [REGISTRY[m] for m in metric_ids]
-    ids = [m.id for m in metrics]
+    ids = list(metric_ids)
     flow = [m.id for m in metrics if not m.stock]
     stock = [m.id for m in metrics if m.stock]
     month = rollup.month_of(day)

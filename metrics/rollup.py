@@ -28,6 +28,7 @@ from typing import Any
 from django.db import connection
 
 from .models import ALL_CATEGORIES, BuiltDay, MetricRollup, MetricSnapshot, RollupGrain
+from .registry import REGISTRY
 
 SNAPSHOTS = MetricSnapshot._meta.db_table
 ROLLUP = MetricRollup._meta.db_table
@@ -55,6 +56,10 @@ _COLUMNS = "metric, grain, period, force_id, category, dimension, value, numerat
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def lock_month(month: date) -> None:
@@ -106,8 +111,7 @@ def rebuild_stock_month(month: date, metric_ids: Sequence[str]) -> None:
     """Replace the (stock) metrics' month cells by their month's last built day's position."""
     if not metric_ids:
         return
-    next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    params: dict[str, Any] = {"month": month, "next": next_month, "metrics": list(metric_ids)}
+    params: dict[str, Any] = {"month": month, "next": next_month(month), "metrics": list(metric_ids)}
     last_days = (
         f"SELECT metric, max(day) AS day FROM {BUILT} WHERE metric = ANY(%(metrics)s)"  # noqa: S608
         " AND day >= %(month)s AND day < %(next)s GROUP BY metric"
@@ -147,16 +151,14 @@ def rebuild_months(start: date, end: date, metric_ids: Sequence[str] | None = No
     """Build the rollup of every month and day of [start, end] (whole months) from scratch from the
     snapshots. For a migration, ``manage.py recompute_metrics --rollups`` and benchmarks; the daily upkeep is
     incremental (see the module's docstring)."""
-    from .registry import REGISTRY
-
     ids = list(metric_ids) if metric_ids is not None else list(REGISTRY)
     flow = [m for m in ids if m in REGISTRY and not REGISTRY[m].stock]
     stock = [m for m in ids if m in REGISTRY and REGISTRY[m].stock]
     month = month_of(start)
     while month <= end:
-        next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        following = next_month(month)
         lock_month(month)
-        params: dict[str, Any] = {"month": month, "next": next_month, "metrics": flow, "grain": RollupGrain.MONTH}
+        params: dict[str, Any] = {"month": month, "next": following, "metrics": flow, "grain": RollupGrain.MONTH}
         with connection.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {ROLLUP} WHERE period >= %(month)s AND period < %(next)s AND metric = ANY(%(all)s)",  # noqa: S608
@@ -170,10 +172,10 @@ def rebuild_months(start: date, end: date, metric_ids: Sequence[str] | None = No
                 )
             cursor.execute(
                 f"SELECT DISTINCT day FROM {BUILT} WHERE day >= %s AND day < %s AND metric = ANY(%s)",  # noqa: S608
-                [month, next_month, ids],
+                [month, following, ids],
             )
             days = [row[0] for row in cursor.fetchall()]
         rebuild_stock_month(month, stock)
         for day in days:
             rebuild_day(day, ids)
-        month = next_month
+        month = following
