@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from casework.choices import DeadlineStatus
 from casework.forms import checkboxes, text
-from casework.views import _keyset
+from config import keyset
 
 from . import services_ack
 from .models import Alert
@@ -113,7 +113,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET)
     valid = form.is_valid()
     filters = form.filters() if valid else AlertFilters()
-    page = _keyset.paginate(
+    page = keyset.paginate(
         alerts_for(user=_user(request), filters=filters),
         ordering=INBOX_ORDERING,
         after=request.GET.get("after", ""),
@@ -126,7 +126,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "rows": [_row(alert) for alert in page.rows],
         "filtered": filters != AlertFilters(),
-        **_keyset.links(request, page),
+        **keyset.links(request, page),
     }
     return render(request, "alerts/inbox.html", context, status=200 if valid else 400)
 

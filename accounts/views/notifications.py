@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework.identifiers import display_urn
 from casework.selectors import case_list_visible_to
-from casework.views import _keyset
+from config import keyset
 
 from ..models import Notification, User
 from ..notifications import LIST_ORDERING, mark_read, notifications_for, unread_label
@@ -53,7 +53,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first, 50 to a page (keyset pages: previous and next, no page
     numbers, so years of notifications cost no more than a week's); unread ones carry an "Unread" tag."""
     user = _user(request)
-    page = _keyset.paginate(
+    page = keyset.paginate(
         notifications_for(user=user),
         ordering=LIST_ORDERING,
         after=request.GET.get("after", ""),
@@ -85,7 +85,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "unread": unread_label(user=user),
-            **_keyset.links(request, page),
+            **keyset.links(request, page),
         },
     )
 

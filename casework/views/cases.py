@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit_record
 from accounts.choices import AuditEventType, Role
 from accounts.models import User
+from config import keyset
 
 from .. import services
 from ..choices import CaseFlag, CaseStatus, EnhancedRights, SpecialMeasure
@@ -35,7 +36,6 @@ from ..selectors import (
     case_timeline,
 )
 from ..workflow import Mover, targets_from
-from . import _keyset
 from ._common import (
     MODE_OF_TRIAL_TAG_CLASSES,
     OFFENCE_STATUS_TAG_CLASSES,
@@ -108,7 +108,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return render(request, "casework/case_list.html", context, status=400)
     filters = _filters(form.cleaned_data)
     ordering = _ordering(filters)
-    page = _keyset.paginate(
+    page = keyset.paginate(
         case_search_visible_to(user=user, filters=filters),
         tag=filters.sort,
         ordering=ordering,
@@ -116,7 +116,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         before=request.GET.get("before", ""),
         size=PAGE_SIZE,
     )
-    context.update(rows=[case_row(case) for case in page.rows], **_keyset.links(request, page))
+    context.update(rows=[case_row(case) for case in page.rows], **keyset.links(request, page))
     return render(request, "casework/case_list.html", context)
 
 
@@ -277,7 +277,7 @@ def case_timeline_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     context = case_context(case, user, "timeline")
     # Newest first, as the MOJ timeline pattern shows events; a page at a time, so a long-running case
     # with years of history opens as fast as a new one.
-    page = _keyset.paginate(
+    page = keyset.paginate(
         case_timeline(case=case, user=user),
         ordering=TIMELINE_ORDERING,
         after=request.GET.get("after", ""),
@@ -286,7 +286,7 @@ def case_timeline_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
         tag="timeline",
         salt=TIMELINE_CURSOR_SALT,
     )
-    context.update(events=page.rows, **_keyset.links(request, page))
+    context.update(events=page.rows, **keyset.links(request, page))
     return render(request, "casework/case_timeline.html", context)
 
 

@@ -31,8 +31,8 @@ from accounts.models import User
 from casework.choices import EnhancedRights, SpecialMeasure
 from casework.models import OffenceAllegation
 from casework.selectors import case_detail_visible_to, case_get_visible_to, case_timeline
-from casework.views import _keyset
 from casework.views._common import OFFENCE_STATUS_TAG_CLASSES, apply_service_errors, current_user, labels, posted
+from config import keyset
 from files.choices import Sensitivity
 from files.selectors import can_see_sensitive, document_list_for
 from files.views.submissions import readiness_for
@@ -207,7 +207,7 @@ def _without(request: HttpRequest, name: str) -> str:
 
 def _queue_position(token: str) -> QueuePosition | None:
     """The place in the queue a page link carries; a tampered or stale cursor is no place (the first page)."""
-    position = _keyset.decode(token, "queue", QUEUE_ORDERING, salt=QUEUE_CURSOR_SALT) if token else None
+    position = keyset.decode(token, "queue", QUEUE_ORDERING, salt=QUEUE_CURSOR_SALT) if token else None
     if position is None:
         return None
     urgency, due = position.values
@@ -216,23 +216,23 @@ def _queue_position(token: str) -> QueuePosition | None:
     return QueuePosition(urgency=urgency, due_at=due, public_id=position.public_id)
 
 
-def _queue_page(user: User, filters: QueueFilters, after: str, before: str) -> _keyset.KeysetPage[ChargingRequest]:
+def _queue_page(user: User, filters: QueueFilters, after: str, before: str) -> keyset.KeysetPage[ChargingRequest]:
     """One page of the queue and the cursors of its neighbours (``charging_queue_window`` reads it)."""
     size = QUEUE_PAGE_SIZE
 
     def cursor(row: ChargingRequest) -> str:
-        return _keyset.encode("queue", QUEUE_ORDERING, row, salt=QUEUE_CURSOR_SALT)
+        return keyset.encode("queue", QUEUE_ORDERING, row, salt=QUEUE_CURSOR_SALT)
 
     back = _queue_position(before)
     if back is not None:
         found = charging_queue_window(user=user, filters=filters, position=back, backwards=True, size=size + 1)
         rows = found[-size:]
         if rows:
-            return _keyset.KeysetPage(rows, cursor(rows[-1]), cursor(rows[0]) if len(found) > size else None)
+            return keyset.KeysetPage(rows, cursor(rows[-1]), cursor(rows[0]) if len(found) > size else None)
     ahead = _queue_position(after) if back is None else None
     found = charging_queue_window(user=user, filters=filters, position=ahead, size=size + 1)
     rows = found[:size]
-    return _keyset.KeysetPage(
+    return keyset.KeysetPage(
         rows,
         cursor(rows[-1]) if len(found) > size else None,
         cursor(rows[0]) if ahead is not None and rows else None,
@@ -265,7 +265,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows=rows,
         filtered=bool(chosen),
         chosen=[{"label": label, "remove_url": _without(request, name)} for name, label in chosen],
-        **_keyset.links(request, page, reverse("charging:queue")),
+        **keyset.links(request, page, reverse("charging:queue")),
     )
     return render(request, "charging/cps/queue.html", context)
 
