@@ -177,6 +177,11 @@ class Case(models.Model):
         return display_urn(self.urn)
 
 
+def person_name(first_names: str, last_name: str) -> str:
+    """How a person's name is written everywhere: first names, then the last name in capitals."""
+    return f"{first_names} {last_name.upper()}".strip()
+
+
 class Person(models.Model):
     """Fields every person on a case has."""
 
@@ -195,7 +200,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_names} {self.last_name.upper()}".strip()
+        return person_name(self.first_names, self.last_name)
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from casework.identifiers import display_urn
+from casework.models import person_name
 from files.choices import (
     FileStage,
     Sensitivity,
@@ -32,10 +33,7 @@ from files.quality.rules import (
 )
 
 from .context import london_date
-from .records import (
-    SubmissionRec,
-    full_name,
-)
+from .records import SubmissionRec
 from .story import StoryBase
 
 if TYPE_CHECKING:
@@ -69,7 +67,7 @@ class FileFactsSteps:
         suspects = tuple(
             SuspectFact(
                 id=p.public_id,
-                name=full_name(p.first_names, p.last_name),
+                name=person_name(p.first_names, p.last_name),
                 date_of_birth=p.date_of_birth,
                 pnc_id=p.pnc_id,
                 custody_status=str(latest.get(p.pk, "")),
@@ -94,7 +92,7 @@ class FileFactsSteps:
         witnesses = tuple(
             WitnessFact(
                 id=w.public_id,
-                name=full_name(w.first_names, w.last_name),
+                name=person_name(w.first_names, w.last_name),
                 is_key=w.is_key,
                 vulnerability=str(w.vulnerability),
                 has_dates_to_avoid=bool(w.unavailable)
@@ -109,7 +107,7 @@ class FileFactsSteps:
         victims = tuple(
             VictimFact(
                 id=v.public_id,
-                name=full_name(v.first_names, v.last_name),
+                name=person_name(v.first_names, v.last_name),
                 date_of_birth=v.date_of_birth,
                 is_organisation=v.is_organisation,
                 personal_statement=v.personal_statement_at(moment),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from casework.models import person_name
+
 from .organisations import Code
 
 
@@ -20,11 +22,6 @@ class Many(list[Any]):
 
     def all(self) -> Many:
         return self
-
-
-def full_name(first_names: str, last_name: str) -> str:
-    """``Person.full_name``: first names, then the last name in capitals."""
-    return f"{first_names} {last_name.upper()}".strip()
 
 
 @dataclass(slots=True, eq=False)
@@ -65,7 +62,7 @@ class SuspectRec:
 
     @property
     def full_name(self) -> str:
-        return full_name(self.first_names, self.last_name)
+        return person_name(self.first_names, self.last_name)
 
 
 @dataclass(slots=True, eq=False)
@@ -158,7 +155,7 @@ class VictimRec:
 
     @property
     def full_name(self) -> str:
-        return full_name(self.first_names, self.last_name)
+        return person_name(self.first_names, self.last_name)
 
     @property
     def has_enhanced_rights(self) -> bool:
@@ -185,7 +182,7 @@ class WitnessRec:
 
     @property
     def full_name(self) -> str:
-        return full_name(self.first_names, self.last_name)
+        return person_name(self.first_names, self.last_name)
 
 
 @dataclass(slots=True, eq=False)

@@ -31,6 +31,7 @@ from casework.models import (
     Victim,
     Witness,
     WitnessUnavailability,
+    person_name,
 )
 
 from ..choices import FileStage, ScanStatus, Sensitivity, SubmissionStatus
@@ -53,10 +54,6 @@ from .rules import (
 
 QUERY_BUDGET = 1
 PRE_CHARGE_STAGES = (FileStage.PRE_CHARGE_FCT, FileStage.PRE_CHARGE_TT)
-
-
-def _name(first_names: str, last_name: str) -> str:
-    return f"{first_names} {last_name.upper()}".strip()
 
 
 def _ids(values: Any) -> tuple[str, ...]:
@@ -145,7 +142,7 @@ def _suspects(rows: list[list[Any]], custody: list[list[Any]]) -> tuple[SuspectF
     return tuple(
         SuspectFact(
             id=public_id,
-            name=_name(first_names, last_name),
+            name=person_name(first_names, last_name),
             date_of_birth=_date(date_of_birth),
             pnc_id=pnc_id,
             custody_status=latest.get(pk, ""),
@@ -186,7 +183,7 @@ def _witnesses(rows: list[list[Any]]) -> tuple[WitnessFact, ...]:
     return tuple(
         WitnessFact(
             id=public_id,
-            name=_name(first_names, last_name),
+            name=person_name(first_names, last_name),
             is_key=is_key,
             vulnerability=vulnerability,
             has_dates_to_avoid=has_dates,
@@ -200,7 +197,7 @@ def _victims(rows: list[list[Any]]) -> tuple[VictimFact, ...]:
     return tuple(
         VictimFact(
             id=public_id,
-            name=_name(first_names, last_name),
+            name=person_name(first_names, last_name),
             date_of_birth=_date(date_of_birth),
             is_organisation=is_organisation,
             personal_statement=personal_statement,
