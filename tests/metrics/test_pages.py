@@ -406,6 +406,22 @@ def test_a_bad_drill_down_link_is_refused_with_the_precise_message(
     assert_form_error(as_user(manager_police_a).get("/metrics/referrals/cases/", params), message)
 
 
+def test_a_drill_down_by_a_category_the_metric_does_not_have_is_refused_on_that_field(
+    as_user: Login, manager_police_a: User
+) -> None:
+    client = as_user(manager_police_a)
+    period = {"start": "2026-01-01", "end": "2026-01-31"}
+    # Failure reasons are split by FQ code: a charging category is not one of them.
+    response = client.get("/metrics/quality_failure_reasons/cases/", {**period, "category": "red"})
+    assert response.status_code == 400
+    [(anchor, message)] = error_summary(response)
+    assert anchor == "#id_category"
+    assert message.startswith("“red” is not a file quality failure reason (FQ code) of File quality failure reasons")
+    # Time limit breaches are not split at all.
+    breaches = client.get("/metrics/time_limit_breaches/cases/", {**period, "category": "red"})
+    assert_form_error(breaches, "Statutory time limits breached is not split into categories", "id_category")
+
+
 # ---------------------------------------------------------------------------------------------
 # CSV
 
