@@ -11,8 +11,9 @@ class MetricsConfig(AppConfig):
         from . import definitions  # noqa: F401  (registers every metric)
         from .compute import mark_case_dirty, mark_case_dirty_before_derived
 
-        # A change to a case marks the days its snapshots may change, in the same transaction: first before
-        # the other hooks recompute what is derived from the case (a deadline's old due day), then after.
+        # A change to a case marks the days its snapshots may change, in the same transaction: the first hook
+        # notes the days of what the other hooks recompute from the case (a deadline's old due day), the last
+        # marks them with all the others.
         if mark_case_dirty_before_derived not in CASE_CHANGED_HOOKS:
             CASE_CHANGED_HOOKS.insert(0, mark_case_dirty_before_derived)
         if mark_case_dirty not in CASE_CHANGED_HOOKS:

@@ -6,8 +6,10 @@
   the day as built (``BuiltDay``) and brings the rollup the dashboards read up to date (``metrics.rollup``).
 - ``mark_dirty(days)`` / ``mark_case_dirty(case)`` record which days' source data changed. The case-changed
   hooks (``casework.services._common.CASE_CHANGED_HOOKS``) call it in the same transaction as the change, so
-  a committed change always leaves its days marked: once before the deadline store recomputes the case's
-  deadlines (``mark_case_dirty_before_derived``, for the days derived rows are about to leave) and once after.
+  a committed change always leaves its days marked. The days derived rows are about to leave (a deadline's old
+  due day) are read before the deadline store recomputes the case's deadlines
+  (``mark_case_dirty_before_derived``), the rest after everything else, and all of them are marked there in one
+  write. A case being created has only today, and its deadlines' days (``case_days``).
   What changes with no change to a case (alerts raised, acknowledged and escalated; stock metrics on a new
   day) is caught by ``metrics.tasks.recompute_recent`` just after midnight, which marks yesterday and today.
 - ``build_dirty_days()`` (Celery: ``metrics.tasks.build_snapshots``) rebuilds the marked days, each under a
@@ -19,6 +21,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from django.apps import apps
@@ -26,10 +29,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.models import Case, OffenceAllegation
+from casework.services._common import is_being_created
 
 from . import rollup
 from .models import BuiltDay, DirtyDay, MetricSnapshot
-from .registry import CASE_DAY_SOURCES, REGISTRY, trimmed
+from .registry import CASE_DAY_SOURCES, DERIVED_CASE_DAY_SOURCES, REGISTRY, trimmed
 
 
 def recompute_day(day: date, metric_ids: Iterable[str] | None = None) -> int:
@@ -128,13 +132,21 @@ def _dimensions_may_have_changed(case: Case) -> bool:
     return bool(changed) and timezone.localdate(changed[0]) >= timezone.localdate()
 
 
-def case_days(case: Case) -> set[date]:
-    """Today and every day up to today the case's events fall on (``registry.CASE_DAY_SOURCES``). When the
-    case's dimensions may have changed, every day from its earliest event to today: the case then moves
-    between dimension values on all of them, including the days in between its events that a stock metric
-    (people on bail, open referrals) counts it on."""
+def case_days(case: Case, *, before: Iterable[date] = ()) -> set[date]:
+    """Today and every day up to today the case's events fall on (``registry.CASE_DAY_SOURCES``), with the
+    ``before`` days (its derived rows' days before they were recomputed). When the case's dimensions may have
+    changed, every day from its earliest event to today: the case then moves between dimension values on all
+    of them, including the days in between its events that a stock metric (people on bail, open referrals)
+    counts it on.
+
+    A case being created (``casework.services._common.is_being_created``) has no events and no earlier version,
+    so only the derived sources (the deadlines the store has just given it, if any) are read."""
     today = timezone.localdate()
-    days: set[date] = {today}
+    days: set[date] = {today, *(d for d in before if d <= today)}
+    if is_being_created(case):
+        for source in DERIVED_CASE_DAY_SOURCES:
+            days.update(d for d in source(case) if d <= today)
+        return days
     for source in CASE_DAY_SOURCES:
         days.update(d for d in source(case) if d <= today)
     if _dimensions_may_have_changed(case):
@@ -143,16 +155,32 @@ def case_days(case: Case) -> set[date]:
     return days
 
 
+# The days of a case's derived rows before the other hooks recompute them, from the first hook to the last, by
+# case id. Not stored in the database: both hooks run in the same call of the case-changed hooks.
+_DERIVED_DAYS_BEFORE: ContextVar[dict[int, frozenset[date]] | None] = ContextVar(
+    "metrics_derived_days_before", default=None
+)
+
+
 def mark_case_dirty(case: Case) -> None:
-    """Mark the days a change to the case may alter (``case_days``). Registered twice on the case-changed
-    hooks: before the deadline store recomputes the case's deadlines, and after everything else, so a
-    derived row that moved (a deadline given a new due time) marks both its old day and its new one."""
-    mark_dirty(case_days(case))
+    """Mark the days a change to the case may alter (``case_days``), the last case-changed hook: with the days its
+    derived rows had before the others ran (``mark_case_dirty_before_derived``), so that a deadline given a new
+    due time marks both its old day and its new one."""
+    pending = _DERIVED_DAYS_BEFORE.get() or {}
+    before = pending.get(case.pk, frozenset())
+    if case.pk in pending:
+        _DERIVED_DAYS_BEFORE.set({pk: days for pk, days in pending.items() if pk != case.pk})
+    mark_dirty(case_days(case, before=before))
 
 
 def mark_case_dirty_before_derived(case: Case) -> None:
-    """``mark_case_dirty`` as the first case-changed hook (see there)."""
-    mark_dirty(case_days(case))
+    """The first case-changed hook: note the days of the case's derived rows (its deadlines) before the
+    deadline store recomputes them, for ``mark_case_dirty`` to mark with the rest. Nothing else the hooks read
+    changes in between, so only the derived sources are read here; a case being created has none yet."""
+    if is_being_created(case):
+        return
+    days = frozenset(d for source in DERIVED_CASE_DAY_SOURCES for d in source(case))
+    _DERIVED_DAYS_BEFORE.set({**(_DERIVED_DAYS_BEFORE.get() or {}), case.pk: days})
 
 
 def build_dirty_days(limit: int = 31) -> int:

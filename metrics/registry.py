@@ -131,6 +131,9 @@ REGISTRY: dict[str, Metric] = {}
 # Functions that say which days' snapshots a change to a case may alter (its events' days); the
 # case-changed hook marks them dirty (``metrics.compute.mark_case_dirty``).
 CASE_DAY_SOURCES: list[Callable[[Case], Iterable[date]]] = []
+# Those of them that read rows the other case-changed hooks rewrite (the deadline store's deadlines): the only
+# ones whose days can differ before and after those hooks run, so the only ones read before them.
+DERIVED_CASE_DAY_SOURCES: list[Callable[[Case], Iterable[date]]] = []
 
 
 def register(metric: Metric) -> Metric:
@@ -144,6 +147,13 @@ def register_case_days(source: Callable[[Case], Iterable[date]]) -> Callable[[Ca
     if source not in CASE_DAY_SOURCES:
         CASE_DAY_SOURCES.append(source)
     return source
+
+
+def register_derived_case_days(source: Callable[[Case], Iterable[date]]) -> Callable[[Case], Iterable[date]]:
+    """``register_case_days`` for a source over rows another case-changed hook derives from the case."""
+    if source not in DERIVED_CASE_DAY_SOURCES:
+        DERIVED_CASE_DAY_SOURCES.append(source)
+    return register_case_days(source)
 
 
 def histogram_of(days: Iterable[int]) -> tuple[int, ...]:

@@ -66,6 +66,7 @@ from ..choices import (
     VictimUpdateReason,
 )
 from ..models import Case, CustodyEvent, Deadline, Hearing, OffenceAllegation, Suspect, Victim
+from ..services._common import is_being_created
 from . import calculations
 from .calendar import LONDON, WorkingCalendar
 from .holidays import calendar_from_db
@@ -841,7 +842,17 @@ def recompute_case_deadlines(case: Case, *, now: datetime | None = None) -> Reco
 
 
 def recompute_on_change(case: Case) -> None:
-    """The CASE_CHANGED_HOOKS entry: every write to a case recomputes its deadlines in its transaction."""
+    """The CASE_CHANGED_HOOKS entry: every write to a case recomputes its deadlines in its transaction.
+
+    A case being created (``is_being_created``) has no facts and no stored deadlines, so its deadlines are worked
+    out from no facts, without reading any; the result is nothing (no offence, custody, hearing or charging
+    request gives a deadline), and nothing is written. Should a rule ever give a deadline from the case row
+    alone, that is found here and the case is recomputed in full, with the holidays from the table: a holiday
+    moves the day a deadline is due, never whether there is one."""
+    if is_being_created(case):
+        bare = Facts(case, suspects={}, offences=[], events={}, victims=[], hearings=[])
+        if not compute_deadlines(bare, now=timezone.now(), calendar=WorkingCalendar()):
+            return
     recompute_case_deadlines(case)
 
 

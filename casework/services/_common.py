@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import date
 
 import rules
@@ -64,27 +65,79 @@ def sync_derived_flags(case: Case) -> None:
         case.save(update_fields=["flags", "updated_at"])
 
 
+# The case whose creation the hooks are being told of (``notify_case_created``), else None.
+_BEING_CREATED: ContextVar[int | None] = ContextVar("casework_case_being_created", default=None)
+
+
 def notify_case_changed(case: Case) -> None:
-    for hook in CASE_CHANGED_HOOKS:
-        hook(case)
+    token = _BEING_CREATED.set(None)  # a change made by a hook while a case is created is an ordinary change
+    try:
+        for hook in CASE_CHANGED_HOOKS:
+            hook(case)
+    finally:
+        _BEING_CREATED.reset(token)
 
 
-# Each returns more text the case can be found by (the files app: its documents' titles and
-# extracted text). Registered in AppConfig.ready(), like the hooks above. What a provider returns
-# becomes findable by everyone who can see the case, so it must leave out whatever some of them may
-# not see (sensitive MG6D material).
+def notify_case_created(case: Case) -> None:
+    """The case-changed hooks, told that this change is the case's creation (``is_being_created``)."""
+    token = _BEING_CREATED.set(case.pk)
+    try:
+        for hook in CASE_CHANGED_HOOKS:
+            hook(case)
+    finally:
+        _BEING_CREATED.reset(token)
+
+
+def is_being_created(case: Case) -> bool:
+    """Whether a case-changed hook is being told of the case's creation. A case just created has nothing but
+    its own row: no people, offences, custody, hearings, charging requests or decisions, material or deadlines,
+    and no earlier version. So a hook need read none of those: creating cases one after another through the
+    API costs each a dozen queries, not fifty."""
+    return case.pk is not None and _BEING_CREATED.get() == case.pk
+
+
+# Each returns more text the case can be found by, from what is on the case (the files app: its documents'
+# titles and extracted text; a case being created has none, see ``search_columns``). Registered in
+# AppConfig.ready(), like the hooks above. What a provider returns becomes findable by everyone who can see the
+# case, so it must leave out whatever some of them may not see (sensitive MG6D material).
 SEARCH_TEXT_PROVIDERS: list[Callable[[Case], str]] = []
+
+
+def search_columns(
+    case: Case,
+    *,
+    names: Iterable[str] = (),
+    offences: Iterable[str] = (),
+    pncs: Iterable[str] = (),
+    provided: Iterable[str] | None = None,
+) -> tuple[str, str]:
+    """(``search_text``, ``search_names``) of the case, from its people's names, its offences, its suspects' PNC
+    ids and the providers' text. Without ``provided`` (a case being created, which has no material for a
+    provider to describe), each provider's part is empty, as it would give for such a case; the text keeps
+    its place so that it is the same text ``refresh_search`` would write (``casework.synthetic.rows`` writes
+    it too)."""
+    names = list(names)
+    extra = list(provided) if provided is not None else ["" for _provider in SEARCH_TEXT_PROVIDERS]
+    text = " ".join([case.urn, case.urn_display, case.summary, *names, *offences, *pncs, *extra])
+    return text, " ".join(names).lower()
 
 
 def refresh_search(case: Case) -> None:
     """Rebuild the case's denormalised search text from its URN, summary, people and offences, and
     whatever the SEARCH_TEXT_PROVIDERS add."""
-    names: list[str] = []
-    for related in (case.suspects.all(), case.victims.all(), case.witnesses.all()):
-        names.extend(f"{p.first_names} {p.last_name}" for p in related)
+    suspects = list(case.suspects.all())
+    names = [
+        f"{p.first_names} {p.last_name}"
+        for related in (suspects, case.victims.all(), case.witnesses.all())
+        for p in related
+    ]
     offences = [f"{o.offence_code.code} {o.offence_code.title}" for o in case.offences.select_related("offence_code")]
-    pncs = [s.pnc_id for s in case.suspects.all() if s.pnc_id]
-    provided = [provider(case) for provider in SEARCH_TEXT_PROVIDERS]
-    text = " ".join([case.urn, case.urn_display, case.summary, *names, *offences, *pncs, *provided])
-    Case.objects.filter(pk=case.pk).update(search_text=text, search_names=" ".join(names).lower())
+    text, lowered = search_columns(
+        case,
+        names=names,
+        offences=offences,
+        pncs=[s.pnc_id for s in suspects if s.pnc_id],
+        provided=[provider(case) for provider in SEARCH_TEXT_PROVIDERS],
+    )
+    Case.objects.filter(pk=case.pk).update(search_text=text, search_names=lowered)
     notify_case_changed(case)

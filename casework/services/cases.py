@@ -24,9 +24,11 @@ from ._common import (
     lock_case,
     not_in_future,
     notify_case_changed,
+    notify_case_created,
     raise_if,
     refresh_search,
     require_perm,
+    search_columns,
 )
 
 URN_TAKEN = "A case with this URN already exists. Search for it instead of creating it again."
@@ -113,25 +115,27 @@ def case_create(*, urn: str, details: CaseDetails, by: User) -> Case:
                 errors["urn"] = URN_TAKEN
     _check_details(errors, force, details)
     raise_if(errors)
-    flags = sorted(set(details.flags))
+    case = Case(
+        urn=parsed.normalised,
+        urn_as_entered=urn.strip()[:40],
+        force=force,
+        unit=unit,
+        cps_area=details.cps_area or force.served_by,
+        summary=details.summary.strip(),
+        flags=sorted(set(details.flags)),
+        officer_in_case=details.officer_in_case or (by if by.has_role(Role.POLICE_INVESTIGATOR) else None),
+        supervisor=details.supervisor,
+        reported_on=details.reported_on,
+        created_by=by,
+    )
+    # The search columns go in with the row: a new case has no people, offences or material to read for them.
+    case.search_text, case.search_names = search_columns(case)
     try:
         with transaction.atomic():
-            case = Case.objects.create(
-                urn=parsed.normalised,
-                urn_as_entered=urn.strip()[:40],
-                force=force,
-                unit=unit,
-                cps_area=details.cps_area or force.served_by,
-                summary=details.summary.strip(),
-                flags=flags,
-                officer_in_case=details.officer_in_case or (by if by.has_role(Role.POLICE_INVESTIGATOR) else None),
-                supervisor=details.supervisor,
-                reported_on=details.reported_on,
-                created_by=by,
-            )
+            case.save(force_insert=True)
     except IntegrityError as exc:  # two officers creating the same URN at the same moment
         raise ValidationError({"urn": [URN_TAKEN]}) from exc
-    refresh_search(case)
+    notify_case_created(case)
     audit_record(
         by=by,
         event_type=AuditEventType.CASE_CREATED,

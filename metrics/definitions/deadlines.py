@@ -55,6 +55,7 @@ from ..registry import (
     Owner,
     register,
     register_case_days,
+    register_derived_case_days,
 )
 from ._common import LONDON, counts, day_bounds, dims_of, period_bounds
 
@@ -464,10 +465,10 @@ def _days_between(first: date, last: date) -> set[date]:
     return {first + timedelta(days=n) for n in range((last - first).days + 1)}
 
 
-@register_case_days
+@register_derived_case_days
 def _deadline_days(case: Case) -> Iterable[date]:
     """The due day of every statutory deadline of the case (breaches and near misses are counted there). The
-    metrics hook runs both before and after the store recomputes the deadlines, so a deadline that moved
+    metrics hook reads it both before and after the store recomputes the deadlines, so a deadline that moved
     marks its old due day and its new one."""
     return {
         timezone.localdate(due)
