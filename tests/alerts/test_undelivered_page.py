@@ -245,3 +245,97 @@ def test_retry_now_of_an_unknown_alert_is_not_found(admin_user: User, as_user: A
 def test_retry_now_is_a_post(failed: AlertDelivery, admin_user: User, as_user: AsUser) -> None:
     assert as_user(admin_user).get(_retry_url(failed)).status_code == 405
     assert _outcome(failed) == DeliveryStatus.FAILED
+
+
+# -- pages and the count -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seven_undelivered(deadline: Deadline, officer_a: User) -> list[AlertDelivery]:
+    """Seven undelivered emails: failed, no address and retrying, some created at the same moment."""
+    statuses = [DeliveryStatus.RETRYING, DeliveryStatus.FAILED, DeliveryStatus.NO_ADDRESS] * 3
+    rows = [make_alert(deadline, officer_a, threshold=f"T-{n}wd", status=statuses[n], attempts=n + 1) for n in range(7)]
+    for n, row in enumerate(rows):
+        AlertDelivery.objects.filter(pk=row.pk).update(created_at=T0 + timedelta(minutes=n // 2))
+    return rows
+
+
+def _subjects(html: str) -> list[str]:
+    rows = html.split('data-testid="undelivered-delivery"')[1:]
+    return [row.split('<td class="govuk-table__cell">', 1)[1].split("<br>", 1)[0] for row in rows]
+
+
+def _link(html: str, rel: str) -> str | None:
+    marker = f'rel="{rel}"'
+    if marker not in html:
+        return None
+    href = html.split(marker)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    return href.replace("&amp;", "&")
+
+
+def test_the_list_is_read_a_page_at_a_time_in_its_order_without_page_numbers(
+    seven_undelivered: list[AlertDelivery], admin_user: User, as_user: AsUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alerts import views_admin
+
+    monkeypatch.setattr(views_admin, "PAGE_SIZE", 3)
+    client = as_user(admin_user)
+    order: dict[str, int] = {DeliveryStatus.FAILED: 0, DeliveryStatus.NO_ADDRESS: 1, DeliveryStatus.RETRYING: 2}
+    everything = sorted(
+        AlertDelivery.objects.select_related("alert"), key=lambda row: (order[row.status], row.created_at, row.pk)
+    )
+    expected = [row.alert.subject for row in everything]
+    pages: list[str] = []
+    url: str | None = LIST
+    while url:
+        page = client.get(url if url.startswith("/") else LIST + url)
+        assert page.status_code == 200
+        pages.append(page.content.decode())
+        url = _link(pages[-1], "next")
+    assert [len(_subjects(html)) for html in pages] == [3, 3, 1]
+    assert [subject for html in pages for subject in _subjects(html)] == expected
+    assert "page=" not in pages[0]
+    # Back from the last page through the previous links.
+    back = client.get(LIST + (_link(pages[2], "prev") or "")).content.decode()
+    assert _subjects(back) == expected[3:6]
+    assert _link(pages[0], "prev") is None
+    # Every page says how many there are.
+    assert all("7 undelivered alert emails" in html for html in pages)
+
+
+def test_the_count_stops_at_a_thousand_and_says_more_than(
+    seven_undelivered: list[AlertDelivery], admin_user: User, as_user: AsUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alerts import views_admin
+
+    monkeypatch.setattr(views_admin, "COUNT_LIMIT", 5)
+    html = as_user(admin_user).get(LIST).content.decode()
+    assert "More than 5 undelivered alert emails" in html
+    assert len(_subjects(html)) == 7
+
+
+def test_a_tampered_link_shows_the_first_page(
+    seven_undelivered: list[AlertDelivery], admin_user: User, as_user: AsUser
+) -> None:
+    client = as_user(admin_user)
+    first = _subjects(client.get(LIST).content.decode())
+    assert _subjects(client.get(f"{LIST}?after=tampered").content.decode()) == first
+    assert _subjects(client.get(f"{LIST}?before=tampered").content.decode()) == first
+
+
+def test_a_page_whose_emails_were_all_sent_since_starts_again_from_the_top(
+    seven_undelivered: list[AlertDelivery], admin_user: User, as_user: AsUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alerts import views_admin
+
+    monkeypatch.setattr(views_admin, "PAGE_SIZE", 5)
+    client = as_user(admin_user)
+    first = client.get(LIST).content.decode()
+    second_url = _link(first, "next")
+    assert second_url is not None
+    # Everything after the first page is sent meanwhile.
+    shown = _subjects(first)
+    AlertDelivery.objects.exclude(alert__subject__in=shown).update(status=DeliveryStatus.SENT)
+    again = client.get(LIST + second_url).content.decode()
+    assert _subjects(again) == shown
+    assert "5 undelivered alert emails" in again
