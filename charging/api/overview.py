@@ -2,7 +2,7 @@
 charges a case under DG6 Annex 1, and the police's own charging decisions.
 
 - ``charging-queue/``: the CPS charging queue of the caller's Area (or CPS Direct): Red first, then by when
-  each is due. Only for the CPS.
+  each is due, a page at a time (``next`` and ``previous`` links). Only for the CPS.
 - ``charging-requests/{request}/``: one request by its id alone (the queue's links), 404 outside scope.
 - ``cases/{case}/charging-routing/``: DG6 Annex 1 for the case as it stands, with the rule and the reason.
 - ``cases/{case}/police-charges/``: the police's own charging decisions; ``POST`` records one (a police
@@ -12,21 +12,36 @@ charges a case under DG6 Annex 1, and the police's own charging decisions.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from accounts.models import User
+from config import keyset
 from config.api_docs import ERROR_RESPONSES
 
 from .. import services
 from ..choices import AnticipatedPlea, ChargingCategory, ChargingDecider
+from ..models import ChargingRequest
 from ..routing import NO_OFFENCES, routing_for_case
-from ..selectors import QUEUE_STATUSES, QueueFilters, charging_queue_for, police_charges_for, request_by_public_id_for
+from ..selectors import (
+    QUEUE_ORDERING,
+    QUEUE_STATUSES,
+    QueueFilters,
+    QueuePosition,
+    charging_queue_for,
+    charging_queue_window,
+    police_charges_for,
+    request_by_public_id_for,
+)
 from .common import References, acting_user, audit_viewed, ensure_any, validated, visible_case
 from .requests import detail
 from .serializers import OffenceRefOutput, PoliceChargeOutput, QueueItemOutput, RequestDetailOutput
@@ -34,42 +49,132 @@ from .serializers import OffenceRefOutput, PoliceChargeOutput, QueueItemOutput, 
 QUEUE_CPS_ONLY = "The charging queue is for CPS lawyers, paralegals and legal managers."
 
 
-class QueuePagination(PageNumberPagination):
-    """Numbered pages: the queue's order (Red first, then when due) is computed, so a keyset cursor over it
-    would not be stable; an Area's open queue is small enough to count."""
+QUEUE_PAGE_SIZE = 50
+QUEUE_MAX_PAGE_SIZE = 200
+# The queue is counted up to here. An Area's queue is usually a few dozen requests, counted exactly; a backlog of
+# thousands is reported as "more than 1,000", which is all a lawyer or an integration does with the figure,
+# without counting every request each time a page is read.
+QUEUE_COUNT_LIMIT = 1000
+QUEUE_CURSOR_SALT = "charging.api.queue.cursor"
+PAGE_NUMBERS_GONE = (
+    "The queue is no longer read by page number: follow the `next` and `previous` links, which stay in place "
+    "while requests join and leave the queue."
+)
+CURSOR_NOT_VALID = "Not a position this queue gave: leave it out to start from the first page."
 
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+
+class QueueFilterInput(serializers.Serializer):  # type: ignore[type-arg]
+    category = serializers.ChoiceField(choices=ChargingCategory.choices, required=False)
+    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in QUEUE_STATUSES], required=False)
+    mine = serializers.BooleanField(required=False, default=False, help_text="Only those allocated to me.")
+    unallocated = serializers.BooleanField(required=False, default=False, help_text="Only those with no lawyer.")
+    overdue = serializers.BooleanField(required=False, default=False, help_text="Only those past their time aim.")
+    after = serializers.CharField(
+        required=False, allow_blank=True, help_text="The page after this position (from a `next` link)."
+    )
+    before = serializers.CharField(
+        required=False, allow_blank=True, help_text="The page before this position (from a `previous` link)."
+    )
+    page = serializers.IntegerField(
+        required=False, help_text="Only 1 (the first page): later pages are reached through `next`."
+    )
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=QUEUE_MAX_PAGE_SIZE)
+
+    class Meta:
+        ref_name = "ChargingQueueFilter"
+
+    def validate_page(self, value: int) -> int:
+        if value != 1:
+            raise serializers.ValidationError(PAGE_NUMBERS_GONE)
+        return value
+
+    def validate_after(self, value: str) -> str:
+        if value and _position(value) is None:
+            raise serializers.ValidationError(CURSOR_NOT_VALID)
+        return value
+
+    def validate_before(self, value: str) -> str:
+        return self.validate_after(value)
+
+
+class QueuePageOutput(serializers.Serializer):  # type: ignore[type-arg]
+    count = serializers.IntegerField(
+        help_text=f"How many requests the queue holds with these filters, counted up to {QUEUE_COUNT_LIMIT:,}."
+    )
+    count_capped = serializers.BooleanField(
+        help_text=f"The queue holds more than {QUEUE_COUNT_LIMIT:,} (`count`) requests: counting stopped there."
+    )
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null on the first.")
+    results = QueueItemOutput(many=True)
+
+    class Meta:
+        # The name the numbered pages had, so that clients generated from the schema keep their type.
+        ref_name = "PaginatedChargingQueueItemList"
+
+
+def _cursor(row: ChargingRequest) -> str:
+    return keyset.encode("queue", QUEUE_ORDERING, row, salt=QUEUE_CURSOR_SALT)
+
+
+def _position(token: str) -> QueuePosition | None:
+    position = keyset.decode(token, "queue", QUEUE_ORDERING, salt=QUEUE_CURSOR_SALT)
+    if position is None:
+        return None
+    urgency, due = position.values
+    if not isinstance(urgency, int) or not isinstance(due, datetime):
+        return None
+    return QueuePosition(urgency=urgency, due_at=due, public_id=position.public_id)
+
+
+def _queue_page(
+    user: User, filters: QueueFilters, *, after: str, before: str, size: int
+) -> keyset.KeysetPage[ChargingRequest]:
+    """One page of the queue, read through ``charging_queue_window`` (its order is computed, so the page is found
+    category by category on the queue's indexes), with the cursors of its neighbours."""
+    back = _position(before) if before else None
+    if back is not None:
+        found = charging_queue_window(user=user, filters=filters, position=back, backwards=True, size=size + 1)
+        rows = found[-size:]
+        if rows:
+            return keyset.KeysetPage(rows, _cursor(rows[-1]), _cursor(rows[0]) if len(found) > size else None)
+    ahead = _position(after) if after and back is None else None
+    found = charging_queue_window(user=user, filters=filters, position=ahead, size=size + 1)
+    rows = found[:size]
+    return keyset.KeysetPage(
+        rows,
+        _cursor(rows[-1]) if len(found) > size else None,
+        _cursor(rows[0]) if ahead is not None and rows else None,
+    )
+
+
+def _link(request: Request, **cursor: str) -> str:
+    url = request.build_absolute_uri()
+    for name in ("after", "before", "page"):
+        url = remove_query_param(url, name)
+    for name, value in cursor.items():
+        url = replace_query_param(url, name, value)
+    return url
 
 
 class QueueApi(APIView):
-    """The CPS charging queue of the caller's Area (or CPS Direct), Red first, then by when each is due."""
+    """The CPS charging queue of the caller's Area (or CPS Direct), Red first, then by when each is due.
 
-    pagination_class = QueuePagination
-
-    class FilterInput(serializers.Serializer):  # type: ignore[type-arg]
-        category = serializers.ChoiceField(choices=ChargingCategory.choices, required=False)
-        status = serializers.ChoiceField(choices=[(s.value, s.label) for s in QUEUE_STATUSES], required=False)
-        mine = serializers.BooleanField(required=False, default=False, help_text="Only those allocated to me.")
-        unallocated = serializers.BooleanField(required=False, default=False, help_text="Only those with no lawyer.")
-        overdue = serializers.BooleanField(required=False, default=False, help_text="Only those past their time aim.")
-        page = serializers.IntegerField(required=False, min_value=1)
-        page_size = serializers.IntegerField(required=False, min_value=1, max_value=QueuePagination.max_page_size)
-
-        class Meta:
-            ref_name = "ChargingQueueFilter"
+    A page at a time: `next` and `previous` carry the position of the page's last (first) request, so a request
+    decided or added while the queue is read neither skips nor repeats another, and a page deep in a backlog costs
+    what the first does. `count` is exact up to 1,000 (`count_capped` says when there are more). Numbered pages
+    (`page`) were replaced by these links; `page=1` still means the first page."""
 
     @extend_schema(
-        parameters=[FilterInput],
-        responses={200: QueueItemOutput(many=True), **ERROR_RESPONSES},
+        parameters=[QueueFilterInput],
+        responses={200: QueuePageOutput, **ERROR_RESPONSES},
         operation_id="charging_queue_list",
     )
     def get(self, request: Request) -> Response:
         user = acting_user(request)
         if not user.is_cps:
             raise PermissionDenied(QUEUE_CPS_ONLY)
-        params = validated(self.FilterInput, request.query_params)
+        params = validated(QueueFilterInput, request.query_params)
         filters = QueueFilters(
             category=params.get("category", ""),
             status=params.get("status", ""),
@@ -77,10 +182,25 @@ class QueueApi(APIView):
             unallocated=params["unallocated"],
             overdue=params["overdue"],
         )
-        queue = charging_queue_for(user=user, filters=filters).select_related("cps_area", "created_by")
-        paginator = QueuePagination()
-        page = paginator.paginate_queryset(queue, request, view=self)
-        return paginator.get_paginated_response(QueueItemOutput(page, many=True).data)
+        page = _queue_page(
+            user,
+            filters,
+            after=params.get("after", ""),
+            before=params.get("before", ""),
+            size=params.get("page_size", QUEUE_PAGE_SIZE),
+        )
+        prefetch_related_objects(page.rows, "cps_area", "created_by")
+        counted = (
+            charging_queue_for(user=user, filters=filters).order_by().values("pk")[: QUEUE_COUNT_LIMIT + 1].count()
+        )
+        body: dict[str, Any] = {
+            "count": min(counted, QUEUE_COUNT_LIMIT),
+            "count_capped": counted > QUEUE_COUNT_LIMIT,
+            "next": _link(request, after=page.next_cursor) if page.next_cursor else None,
+            "previous": _link(request, before=page.previous_cursor) if page.previous_cursor else None,
+            "results": page.rows,
+        }
+        return Response(QueuePageOutput(body).data)
 
 
 class RequestByIdApi(APIView):
