@@ -5,6 +5,8 @@ Secrets may be given as files: ``DJANGO_SECRET_KEY_FILE=/run/secrets/key`` (``Fi
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -128,6 +130,25 @@ if _replica_url := env.str("DATABASE_REPLICA_URL", default=""):
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
+# Parallel query (PostgreSQL starting worker processes to share one query) pays off for the big aggregates of the
+# metric builds and the management commands, but a web request's queries are short and starting the workers costs
+# them more than it saves (a Met manager's header count: 20-27 ms with it, 2-5 ms without). So a web process
+# connects with it off, as a connection startup option (no query per request), and every other process (Celery
+# workers and beat, management commands) keeps the server's setting. DATABASE_PARALLEL_QUERY decides: "auto" (the
+# default) turns it off in a web process: gunicorn (which puts SERVER_SOFTWARE=gunicorn/<version> in its
+# environment before it loads the app; `make run` and the image run it) or `manage.py runserver`; "off" and "on"
+# say so for any process. The replica's connections follow: in a web process they serve dashboard requests.
+PARALLEL_QUERY_MODES = ("auto", "on", "off")
+DATABASE_PARALLEL_QUERY: str = env.str("DATABASE_PARALLEL_QUERY", default="auto")
+if DATABASE_PARALLEL_QUERY not in PARALLEL_QUERY_MODES:
+    raise ImproperlyConfigured(
+        f"DATABASE_PARALLEL_QUERY must be one of {', '.join(PARALLEL_QUERY_MODES)}, not {DATABASE_PARALLEL_QUERY!r}"
+    )
+WEB_PROCESS = os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/") or sys.argv[1:2] == ["runserver"]
+if DATABASE_PARALLEL_QUERY == "off" or (DATABASE_PARALLEL_QUERY == "auto" and WEB_PROCESS):
+    for _database in DATABASES.values():
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c max_parallel_workers_per_gather=0".strip()
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -321,6 +342,12 @@ CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message reserved per worker process, on every queue, the quality queue's short CPU-bound checks included:
+# measured with benchmarks/quality_checks.py (1,000 checks, the settings alternated), a multiplier of 8 gained
+# nothing for one solo process and made a two-process prefork worker 10-50% slower. With Redis the consumer still
+# takes one message per BRPOP, so reserving more only adds bookkeeping in the consumer process; and with late acks
+# a message reserved by a worker that dies waits out the broker's visibility timeout (an hour) before another
+# worker takes it.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
