@@ -33,6 +33,7 @@ from accounts.access import case_scope_for
 from accounts.choices import OrganisationKind
 from accounts.models import User
 from casework.models import Case, OffenceAllegation
+from config import keyset
 
 from .choices import ChargingCategory, DecisionOutcome
 
@@ -200,6 +201,45 @@ def charging_queue_window(
         chosen.reverse()
     found = queue.in_bulk(chosen)
     return [found[pk] for pk in chosen]
+
+
+def queue_position(token: str, *, salt: str) -> QueuePosition | None:
+    """The place in the queue a page cursor carries (signed with ``salt``); a tampered or stale cursor, or none,
+    is no place."""
+    position = keyset.decode(token, "queue", QUEUE_ORDERING, salt=salt) if token else None
+    if position is None:
+        return None
+    urgency, due = position.values
+    if not isinstance(urgency, int) or not isinstance(due, datetime):
+        return None
+    return QueuePosition(urgency=urgency, due_at=due, public_id=position.public_id)
+
+
+def charging_queue_page(
+    *, user: User, filters: QueueFilters | None, after: str, before: str, size: int, salt: str
+) -> keyset.KeysetPage[ChargingRequest]:
+    """One page of ``charging_queue_for`` after the cursor ``after`` (before ``before``, which wins; from the
+    start with neither or with a cursor that is no place), read through ``charging_queue_window``, with the
+    cursors of its neighbours. The queue page and the queue API each sign their cursors with their own
+    ``salt``."""
+
+    def cursor(row: ChargingRequest) -> str:
+        return keyset.encode("queue", QUEUE_ORDERING, row, salt=salt)
+
+    back = queue_position(before, salt=salt)
+    if back is not None:
+        found = charging_queue_window(user=user, filters=filters, position=back, backwards=True, size=size + 1)
+        rows = found[-size:]
+        if rows:
+            return keyset.KeysetPage(rows, cursor(rows[-1]), cursor(rows[0]) if len(found) > size else None)
+    ahead = queue_position(after, salt=salt) if back is None else None
+    found = charging_queue_window(user=user, filters=filters, position=ahead, size=size + 1)
+    rows = found[:size]
+    return keyset.KeysetPage(
+        rows,
+        cursor(rows[-1]) if len(found) > size else None,
+        cursor(rows[0]) if ahead is not None and rows else None,
+    )
 
 
 def _visible_requests(user: User) -> QuerySet[ChargingRequest]:

@@ -12,7 +12,6 @@ charges a case under DG6 Annex 1, and the police's own charging decisions.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,22 +23,18 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from accounts.models import User
-from config import keyset
 from config.api_docs import ERROR_RESPONSES
 
 from .. import services
 from ..choices import AnticipatedPlea, ChargingCategory, ChargingDecider
-from ..models import ChargingRequest
 from ..routing import NO_OFFENCES, routing_for_case
 from ..selectors import (
-    QUEUE_ORDERING,
     QUEUE_STATUSES,
     QueueFilters,
-    QueuePosition,
     charging_queue_for,
-    charging_queue_window,
+    charging_queue_page,
     police_charges_for,
+    queue_position,
     request_by_public_id_for,
 )
 from .common import References, acting_user, audit_viewed, ensure_any, validated, visible_case
@@ -89,7 +84,7 @@ class QueueFilterInput(serializers.Serializer):  # type: ignore[type-arg]
         return value
 
     def validate_after(self, value: str) -> str:
-        if value and _position(value) is None:
+        if value and queue_position(value, salt=QUEUE_CURSOR_SALT) is None:
             raise serializers.ValidationError(CURSOR_NOT_VALID)
         return value
 
@@ -111,41 +106,6 @@ class QueuePageOutput(serializers.Serializer):  # type: ignore[type-arg]
     class Meta:
         # The name the numbered pages had, so that clients generated from the schema keep their type.
         ref_name = "PaginatedChargingQueueItemList"
-
-
-def _cursor(row: ChargingRequest) -> str:
-    return keyset.encode("queue", QUEUE_ORDERING, row, salt=QUEUE_CURSOR_SALT)
-
-
-def _position(token: str) -> QueuePosition | None:
-    position = keyset.decode(token, "queue", QUEUE_ORDERING, salt=QUEUE_CURSOR_SALT)
-    if position is None:
-        return None
-    urgency, due = position.values
-    if not isinstance(urgency, int) or not isinstance(due, datetime):
-        return None
-    return QueuePosition(urgency=urgency, due_at=due, public_id=position.public_id)
-
-
-def _queue_page(
-    user: User, filters: QueueFilters, *, after: str, before: str, size: int
-) -> keyset.KeysetPage[ChargingRequest]:
-    """One page of the queue, read through ``charging_queue_window`` (its order is computed, so the page is found
-    category by category on the queue's indexes), with the cursors of its neighbours."""
-    back = _position(before) if before else None
-    if back is not None:
-        found = charging_queue_window(user=user, filters=filters, position=back, backwards=True, size=size + 1)
-        rows = found[-size:]
-        if rows:
-            return keyset.KeysetPage(rows, _cursor(rows[-1]), _cursor(rows[0]) if len(found) > size else None)
-    ahead = _position(after) if after and back is None else None
-    found = charging_queue_window(user=user, filters=filters, position=ahead, size=size + 1)
-    rows = found[:size]
-    return keyset.KeysetPage(
-        rows,
-        _cursor(rows[-1]) if len(found) > size else None,
-        _cursor(rows[0]) if ahead is not None and rows else None,
-    )
 
 
 def _link(request: Request, **cursor: str) -> str:
@@ -182,12 +142,13 @@ class QueueApi(APIView):
             unallocated=params["unallocated"],
             overdue=params["overdue"],
         )
-        page = _queue_page(
-            user,
-            filters,
+        page = charging_queue_page(
+            user=user,
+            filters=filters,
             after=params.get("after", ""),
             before=params.get("before", ""),
             size=params.get("page_size", QUEUE_PAGE_SIZE),
+            salt=QUEUE_CURSOR_SALT,
         )
         prefetch_related_objects(page.rows, "cps_area", "created_by")
         counted = (

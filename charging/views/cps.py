@@ -57,12 +57,9 @@ from ..forms_cps import (
 )
 from ..models import ChargingDecision, ChargingRequest
 from ..selectors import (
-    QUEUE_ORDERING,
     QUEUE_STATUSES,
     REQUEST_NOT_FOUND,
-    QueueFilters,
-    QueuePosition,
-    charging_queue_window,
+    charging_queue_page,
     decisions_for,
     due_at,
     request_get_for,
@@ -205,40 +202,6 @@ def _without(request: HttpRequest, name: str) -> str:
     return f"{reverse('charging:queue')}{'?' + query if query else ''}"
 
 
-def _queue_position(token: str) -> QueuePosition | None:
-    """The place in the queue a page link carries; a tampered or stale cursor is no place (the first page)."""
-    position = keyset.decode(token, "queue", QUEUE_ORDERING, salt=QUEUE_CURSOR_SALT) if token else None
-    if position is None:
-        return None
-    urgency, due = position.values
-    if not isinstance(urgency, int) or not isinstance(due, datetime):
-        return None
-    return QueuePosition(urgency=urgency, due_at=due, public_id=position.public_id)
-
-
-def _queue_page(user: User, filters: QueueFilters, after: str, before: str) -> keyset.KeysetPage[ChargingRequest]:
-    """One page of the queue and the cursors of its neighbours (``charging_queue_window`` reads it)."""
-    size = QUEUE_PAGE_SIZE
-
-    def cursor(row: ChargingRequest) -> str:
-        return keyset.encode("queue", QUEUE_ORDERING, row, salt=QUEUE_CURSOR_SALT)
-
-    back = _queue_position(before)
-    if back is not None:
-        found = charging_queue_window(user=user, filters=filters, position=back, backwards=True, size=size + 1)
-        rows = found[-size:]
-        if rows:
-            return keyset.KeysetPage(rows, cursor(rows[-1]), cursor(rows[0]) if len(found) > size else None)
-    ahead = _queue_position(after) if back is None else None
-    found = charging_queue_window(user=user, filters=filters, position=ahead, size=size + 1)
-    rows = found[:size]
-    return keyset.KeysetPage(
-        rows,
-        cursor(rows[-1]) if len(found) > size else None,
-        cursor(rows[0]) if ahead is not None and rows else None,
-    )
-
-
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = _cps_user(request)
@@ -248,7 +211,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         context["error_list"] = error_list((form, None))
         return render(request, "charging/cps/queue.html", context, status=400)
     now = timezone.now()
-    page = _queue_page(user, form.filters(), request.GET.get("after", ""), request.GET.get("before", ""))
+    page = charging_queue_page(
+        user=user,
+        filters=form.filters(),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=QUEUE_PAGE_SIZE,
+        salt=QUEUE_CURSOR_SALT,
+    )
     rows = [
         {
             "request": r,

@@ -21,7 +21,7 @@ from charging.api import overview
 from charging.api.overview import CURSOR_NOT_VALID, PAGE_NUMBERS_GONE
 from charging.choices import ChargingCategory
 from charging.models import ChargingRequest
-from charging.selectors import charging_queue_for, due_hours
+from charging.selectors import QUEUE_ORDERING, charging_queue_for, due_hours
 from config import keyset
 from tests.api.charging_support import fields
 from tests.charging.builders import make_case, mg3
@@ -151,6 +151,8 @@ def test_another_area_and_the_police_see_none_of_the_queue(
     south = as_user(lawyer_south).get(f"{QUEUE}?page_size=1").json()
     assert (south["results"], south["count"], south["next"]) == ([], 0, None)
     # A position taken from North's queue shows South nothing of it either.
-    north_cursor = overview._cursor(charging_queue_for(user=lawyer_north)[0])
+    north_cursor = keyset.encode(
+        "queue", QUEUE_ORDERING, charging_queue_for(user=lawyer_north)[0], salt=overview.QUEUE_CURSOR_SALT
+    )
     assert as_user(lawyer_south).get(f"{QUEUE}?after={north_cursor}").json()["results"] == []
     assert as_user(officer_a).get(QUEUE).status_code == 403
