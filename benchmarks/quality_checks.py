@@ -3,6 +3,7 @@
     . scripts/test-env.sh && .venv/bin/python -m benchmarks.quality_checks                  # 1,000 draft files
     . scripts/test-env.sh && .venv/bin/python -m benchmarks.quality_checks --quick          # 100
     . scripts/test-env.sh && .venv/bin/python -m benchmarks.quality_checks --profile        # where the time goes
+    . scripts/test-env.sh && .venv/bin/python -m benchmarks.quality_checks --against HEAD   # and the committed code
 
 Runs in its own database (``<DATABASE_URL's name>_bench_quality_checks``, created and migrated here, dropped at the
 end unless ``--keep``), never the development or test one.
@@ -24,7 +25,16 @@ What is measured, in the same run on the same data:
   broker (Redis, in a namespace of its own), the tasks sent as the services send them (routed to ``quality``);
   from the first message sent to the last report stored. Its baseline is the same number of trivial tasks
   through the same worker (checks on a file no longer a draft: one locked read, nothing else).
-The reports the worker stores must equal those computed in process (same digests and findings).
+- with ``--against REV``: the same through a worker running commit REV's code and settings (its files taken with
+  ``git archive``; nothing in the checkout changes), up at the same time on a broker namespace of its own, the two
+  measured in turn for ``--rounds`` rounds, so that the machine's load falls on both alike.
+The reports the worker stores must equal those computed in process (same digests and findings); REV's are
+compared too, and said to differ when its rules do.
+
+Wall-clock rates follow the machine's load (it is shared), so CPU time is given as well: of the checking process
+(``time.process_time`` in process, ``/proc/<pid>/stat`` for the worker) and of the PostgreSQL server processes
+serving it (``/proc/<pid>/stat`` of the backends, when the server runs on this machine). Their sum per check is the
+check's cost whatever the load, and its inverse a ceiling on the rate of one worker process (round trips aside).
 """
 
 from __future__ import annotations
@@ -32,19 +42,23 @@ from __future__ import annotations
 import argparse
 import cProfile
 import hashlib
+import io
 import json
 import os
 import pstats
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -460,24 +474,126 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
 
 
+# -- CPU time: the machine is shared, so wall-clock rates move with its load; CPU time per check does not --------
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a local process (``/proc/<pid>/stat``), or None when it is not readable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _database_is_local() -> bool:
+    host = connection.settings_dict.get("HOST") or ""
+    return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
+
+
+class ServerCpu:
+    """CPU time of the PostgreSQL server processes serving a set of connections to the benchmark database: its
+    own (``own=True``, the in-process figures) or every other one (the worker's). Sampled while waiting, because
+    the worker's Django connection is replaced every ``CELERY_DB_REUSE_MAX`` tasks and an ended process can no
+    longer be read; a process first seen after the start counts from zero. None when the server is not on this
+    machine."""
+
+    def __init__(self, *, own: bool) -> None:
+        self.own = own
+        self.local = _database_is_local()
+        self.start: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.start = self._read()
+
+    def _read(self) -> dict[int, float]:
+        if not self.local:
+            return {}
+        where = "pid = pg_backend_pid()" if self.own else "pid <> pg_backend_pid()"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND {where}"  # noqa: S608
+                " AND backend_type = 'client backend'"
+            )
+            pids = [row[0] for row in cursor.fetchall()]
+        found = {pid: cpu_seconds(pid) for pid in pids}
+        return {pid: cpu for pid, cpu in found.items() if cpu is not None}
+
+    def sample(self) -> None:
+        self.last.update(self._read())
+
+    def seconds(self) -> float | None:
+        self.sample()
+        if not self.local or not self.last:
+            return None
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items())
+
+
+def cpu_ms(seconds: float | None, n: int) -> float | None:
+    return None if seconds is None else round(seconds / n * 1000, 3)
+
+
+def show_cpu(label: str, client_ms: float | None, server_ms: float | None) -> str:
+    if client_ms is None:
+        return ""
+    if server_ms is None:
+        return f"{label} {client_ms:.2f} ms CPU"
+    total = client_ms + server_ms
+    return f"{label} {client_ms:.2f} + PostgreSQL {server_ms:.2f} = {total:.2f} ms CPU (at most {1000 / total:,.0f}/s)"
+
+
+# -- through a real worker ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Contender:
+    """A worker process to measure: this checkout's code, or another commit's (``--against``), run from ``tree``.
+    Each reads its own broker namespace, so that both can stay up and be measured in turn."""
+
+    label: str
+    tree: Path
+    log: Path
+    options: dict[str, object]
+    process: subprocess.Popen[bytes] | None = None
+    rounds: list[dict[str, float]] = field(default_factory=list)
+    reports: dict[int, tuple[str, Any]] = field(default_factory=dict)
+
+    def total(self, key: str) -> float:
+        return sum(r[key] for r in self.rounds)
+
+
+def extract_commit(rev: str, into: Path) -> str:
+    """The files of commit ``rev`` (``git archive``: reads the repository, changes nothing in the checkout)."""
+    sha = subprocess.run(  # noqa: S603
+        ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"],  # noqa: S607
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True)  # noqa: S603, S607
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return sha
+
+
 @contextmanager
-def quality_worker(transport_options: dict[str, object], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """One worker process (``--pool=solo``) reading the ``quality`` queue, on the benchmark's database."""
+def quality_worker(contender: Contender) -> Iterator[subprocess.Popen[bytes]]:
+    """One worker process (``--pool=solo``) reading the ``quality`` queue, on the benchmark's database, with the
+    settings of its tree (its prefetch multiplier, its connection reuse)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(transport_options),
+        "CELERY_BROKER_TRANSPORT_OPTIONS": json.dumps(contender.options),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", "quality",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
         f"--hostname=bench-quality-{uuid.uuid4().hex[:8]}@%h",
     ]  # fmt: skip
+    log = contender.log
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        # cwd first on sys.path (python -m): the tree's own packages, not the checkout's.
+        process = subprocess.Popen(command, cwd=contender.tree, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while b"ready." not in log.read_bytes():
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the Celery worker did not start:\n{log.read_text()}")
@@ -491,56 +607,122 @@ def quality_worker(transport_options: dict[str, object], log: Path) -> Iterator[
             process.kill()
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float) -> None:
+def wait_until(predicate: Callable[[], bool], timeout: float, server: ServerCpu | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not finish in time")
+        if server is not None:
+            server.sample()
         time.sleep(0.05)
 
 
-def through_worker(ids: list[int], trivial_id: int, marker_id: int) -> dict[str, float]:
-    """Trivial tasks then the checks, through one real worker process; returns the timings."""
-    prefix = f"bench-{uuid.uuid4().hex[:10]}:"
-    options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": prefix}
-    log = Path(tempfile.mkdtemp(prefix="bench-quality-")) / "worker.log"
-    try:
-        with quality_worker(options, log), app.connection_for_write(transport_options=options) as conn:
-            # Baseline: as many trivial tasks, then one real check as a marker (the solo worker runs them in order).
-            start = time.perf_counter()
-            for _ in ids:
-                run_quality_checks.apply_async(args=[trivial_id], connection=conn)
-            run_quality_checks.apply_async(args=[marker_id], connection=conn)
-            wait_until(lambda: QualityReport.objects.filter(submission_id=marker_id).exists(), timeout=600)
-            trivial = time.perf_counter() - start
+def worker_round(contender: Contender, ids: list[int], trivial_id: int, marker_id: int) -> dict[str, float]:
+    """Trivial tasks, then the checks, through the contender's worker; wall time and CPU time of each phase."""
+    assert contender.process is not None
+    pid = contender.process.pid
+    n = len(ids)
+    with app.connection_for_write(transport_options=contender.options) as conn:
+        # Baseline: as many trivial tasks, then one real check as a marker (the solo worker runs them in order).
+        QualityReport.objects.filter(submission_id=marker_id).delete()
+        cpu0, server, start = cpu_seconds(pid), ServerCpu(own=False), time.perf_counter()
+        for _ in ids:
+            run_quality_checks.apply_async(args=[trivial_id], connection=conn)
+        run_quality_checks.apply_async(args=[marker_id], connection=conn)
+        wait_until(lambda: QualityReport.objects.filter(submission_id=marker_id).exists(), 600, server)
+        trivial, trivial_cpu, trivial_server = time.perf_counter() - start, cpu_seconds(pid), server.seconds()
 
-            QualityReport.objects.all().delete()
-            start = time.perf_counter()
-            for pk in ids:
-                run_quality_checks.apply_async(args=[pk], connection=conn)  # routed: no queue named
-            sent = time.perf_counter() - start
-            wait_until(lambda: QualityReport.objects.count() >= len(ids), timeout=1800)
-            checks = time.perf_counter() - start
-    finally:
-        client = redis.Redis.from_url(str(settings.CELERY_BROKER_URL))
-        keys = list(client.scan_iter(match=f"{prefix}*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
-    text = log.read_text()
+        QualityReport.objects.all().delete()
+        cpu1, server, start = cpu_seconds(pid), ServerCpu(own=False), time.perf_counter()
+        for pk in ids:
+            run_quality_checks.apply_async(args=[pk], connection=conn)  # routed: no queue named
+        sent = time.perf_counter() - start
+        wait_until(lambda: QualityReport.objects.count() >= n, 1800, server)
+        checks, checks_cpu, checks_server = time.perf_counter() - start, cpu_seconds(pid), server.seconds()
+    contender.reports = reports()
+    figures = {"trivial": trivial, "send": sent, "checks": checks}
+    if None not in (cpu0, trivial_cpu, cpu1, checks_cpu):
+        figures.update(trivial_cpu=trivial_cpu - cpu0, checks_cpu=checks_cpu - cpu1)  # type: ignore[operator]
+    if trivial_server is not None and checks_server is not None:
+        figures.update(trivial_server=trivial_server, checks_server=checks_server)
+    return figures
+
+
+def body_medians(contender: Contender, n: int) -> tuple[float, float]:
+    """The worker's own timing of each task body ("succeeded in 0.0123s"), medians of its last round: the rest of
+    the wall time is Celery and the broker."""
+    text = contender.log.read_text()
     failures = text.count("raised unexpected")
     if failures:
-        raise RuntimeError(f"{failures} tasks failed in the worker; see {log}")
-    # The worker's own timing of each task body ("succeeded in 0.0123s"): the rest of the wall time is Celery and
-    # the broker. The last len(ids) are the checks.
+        raise RuntimeError(f"{failures} tasks failed in the worker; see {contender.log}")
     inside = [float(m) for m in re.findall(r"run_quality_checks\[[^]]+\] succeeded in ([0-9.e-]+)s", text)]
-    return {
-        "trivial": trivial,
-        "send": sent,
-        "checks": checks,
-        "inside_checks": statistics.median(inside[-len(ids) :]),
-        "inside_trivial": statistics.median(inside[: len(ids)]),
+    last = inside[-(2 * n + 1) :]  # n trivial tasks, the marker, n checks
+    return statistics.median(last[-n:]), statistics.median(last[:n])
+
+
+def through_workers(contenders: list[Contender], ids: list[int], trivial_id: int, rounds: int) -> None:
+    """Each contender's worker up at once (each on its own broker namespace), measured in turn, ``rounds``
+    times, so that a change in the machine's load falls on all of them alike."""
+    prefixes = [str(c.options["global_keyprefix"]) for c in contenders]
+    try:
+        with ExitStack() as stack:
+            for contender in contenders:
+                contender.process = stack.enter_context(quality_worker(contender))
+            for _ in range(rounds):
+                for contender in contenders:
+                    contender.rounds.append(worker_round(contender, ids, trivial_id, marker_id=ids[-1]))
+    finally:
+        client = redis.Redis.from_url(str(settings.CELERY_BROKER_URL))
+        for prefix in prefixes:
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
+        client.close()
+
+
+def worker_figures(contender: Contender, n: int) -> dict[str, Any]:
+    """Per-check figures of a contender over all its rounds."""
+    count = n * len(contender.rounds)
+    checks, trivial = contender.total("checks"), contender.total("trivial")
+    inside_checks, inside_trivial = body_medians(contender, n)
+    figures: dict[str, Any] = {
+        "stored_per_s": round(count / checks, 1),
+        "stored_ms": round(checks / count * 1000, 3),
+        "trivial_ms": round(trivial / count * 1000, 3),
+        "ratio_to_trivial": round(checks / trivial, 2),
+        "per_round_stored_per_s": [round(n / r["checks"], 1) for r in contender.rounds],
+        "task_body_median_ms": round(inside_checks * 1000, 3),
+        "trivial_body_median_ms": round(inside_trivial * 1000, 3),
     }
+    if all("checks_cpu" in r for r in contender.rounds):
+        figures.update(
+            cpu_ms=cpu_ms(contender.total("checks_cpu"), count),
+            trivial_cpu_ms=cpu_ms(contender.total("trivial_cpu"), count),
+        )
+    if all("checks_server" in r for r in contender.rounds):
+        figures.update(
+            server_cpu_ms=cpu_ms(contender.total("checks_server"), count),
+            trivial_server_cpu_ms=cpu_ms(contender.total("trivial_server"), count),
+        )
+    return figures
+
+
+def print_worker(label: str, f: dict[str, Any]) -> None:
+    print(f"through a worker ({label}):")
+    print(f"  trivial task:                  {f['trivial_ms']:7.2f} ms each  ({1000 / f['trivial_ms']:8,.0f}/s)")
+    rounds = ", ".join(f"{r:,.0f}" for r in f["per_round_stored_per_s"])
+    print(
+        f"  report stored:                 {f['stored_ms']:7.2f} ms each  ({f['stored_per_s']:8,.0f}/s)  "
+        f"{f['ratio_to_trivial']:.1f}x the trivial task  (rounds: {rounds}/s)"
+    )
+    print(
+        f"  task body (median, as the worker times it): check {f['task_body_median_ms']:.2f} ms, "
+        f"trivial {f['trivial_body_median_ms']:.2f} ms"
+    )
+    cpu = show_cpu("  CPU per check: worker", f.get("cpu_ms"), f.get("server_cpu_ms"))
+    if cpu:
+        print(cpu)
+        print(show_cpu("  CPU per trivial task: worker", f.get("trivial_cpu_ms"), f.get("trivial_server_cpu_ms")))
 
 
 def profile(ids: list[int]) -> None:
@@ -554,7 +736,62 @@ def profile(ids: list[int]) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
-def run(n: int, seed: int, *, worker: bool, do_profile: bool) -> dict[str, Any]:
+def measure_workers(
+    ids: list[int], in_process: dict[int, tuple[str, Any]], *, against: str | None, rounds: int
+) -> dict[str, Any]:
+    """This checkout's worker, and with ``against`` the worker of that commit on the same data and broker, in
+    turn; the worker's reports must be those computed in process."""
+    n = len(ids)
+    submitted = FileSubmission.objects.create(
+        case_id=FileSubmission.objects.get(pk=ids[0]).case_id,
+        stage=FileStage.FIRST_HEARING_GAP,
+        anticipated_plea=AnticipatedPlea.GUILTY,
+        status=SubmissionStatus.SUBMITTED,
+        created_by=User.objects.get(username="bench-oic"),
+    )
+    scratch = Path(tempfile.mkdtemp(prefix="bench-quality-"))
+
+    def contender(label: str, tree: Path) -> Contender:
+        prefix = f"bench-{uuid.uuid4().hex[:10]}:"
+        options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": prefix}
+        return Contender(label, tree, scratch / f"worker-{prefix[6:-1]}.log", options)
+
+    contenders = [contender("this checkout", ROOT)]
+    sha = ""
+    if against:
+        sha = extract_commit(against, scratch / "tree")
+        contenders.append(contender(f"{against} = {sha[:10]}", scratch / "tree"))
+    try:
+        through_workers(contenders, ids, submitted.pk, rounds)
+        ours = contenders[0]
+        assert ours.reports == in_process, "the worker's reports differ from those computed in process"
+        figures: dict[str, Any] = {}
+        for c in contenders:
+            f = worker_figures(c, n)
+            print_worker(c.label, f)
+            if c is ours:
+                figures.update({f"worker_{k}": v for k, v in f.items()}, worker_reports_equal_in_process=True)
+            else:
+                same = c.reports == in_process
+                print(f"  its reports equal this checkout's (digests and findings): {same}")
+                figures["against"] = {"rev": against, "commit": sha, **f, "reports_equal": same}
+        if against:
+            theirs = figures["against"]
+            speedup = figures["worker_stored_per_s"] / theirs["stored_per_s"]
+            line = f"this checkout / {against}: {speedup:.2f}x the checks per second through a worker"
+            if figures.get("worker_cpu_ms") and theirs.get("cpu_ms"):
+                ours_cpu = figures["worker_cpu_ms"] + (figures.get("worker_server_cpu_ms") or 0)
+                their_cpu = theirs["cpu_ms"] + (theirs.get("server_cpu_ms") or 0)
+                line += f"; {their_cpu / ours_cpu:.2f}x less CPU per check (worker and PostgreSQL)"
+                figures["against"]["cpu_ratio"] = round(their_cpu / ours_cpu, 2)
+            figures["against"]["speedup"] = round(speedup, 2)
+            print(line)
+        return figures
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(n: int, seed: int, *, worker: bool, do_profile: bool, against: str | None, rounds: int) -> dict[str, Any]:
     generation, ids = timed(lambda: build(n, seed))
     counts = {
         model.__name__: model.objects.count()
@@ -577,9 +814,13 @@ def run(n: int, seed: int, *, worker: bool, do_profile: bool) -> dict[str, Any]:
     with CaptureQueriesContext(connection) as queries:
         refresh_report(ids[0])
     QualityReport.objects.filter(submission_id=ids[0]).delete()
+    server, cpu0 = ServerCpu(own=True), time.process_time()
     first, stored = timed(lambda: [refresh_report(pk) for pk in ids])
+    first_cpu, first_server = time.process_time() - cpu0, server.seconds()
     assert all(r is not None for r in stored), "a check with changed inputs stored no report"
+    server, cpu0 = ServerCpu(own=True), time.process_time()
     again, unchanged = timed(lambda: [refresh_report(pk) for pk in ids])
+    again_cpu, again_server = time.process_time() - cpu0, server.seconds()
     assert all(r is None for r in unchanged), "a check with nothing changed stored a report"
     in_process = reports()
     blocking = sum(r.blocking_count for r in stored) / n
@@ -592,10 +833,12 @@ def run(n: int, seed: int, *, worker: bool, do_profile: bool) -> dict[str, Any]:
         f"in process, report stored:       {first / n * 1000:7.2f} ms each  ({n / first:8,.0f}/s)  "
         f"{first / base:.1f}x the read"
     )
+    print(show_cpu("  CPU per check: Python", cpu_ms(first_cpu, n), cpu_ms(first_server, n)))
     print(
         f"in process, nothing changed:     {again / n * 1000:7.2f} ms each  ({n / again:8,.0f}/s)  "
         f"{again / base:.1f}x the read"
     )
+    print(show_cpu("  CPU per check: Python", cpu_ms(again_cpu, n), cpu_ms(again_server, n)))
     figures: dict[str, Any] = {
         "submissions": n,
         "generation_s": round(generation, 2),
@@ -605,7 +848,11 @@ def run(n: int, seed: int, *, worker: bool, do_profile: bool) -> dict[str, Any]:
         "baseline_read_ms": round(base / n * 1000, 3),
         "in_process_stored_per_s": round(n / first, 1),
         "in_process_stored_ms": round(first / n * 1000, 3),
+        "in_process_stored_cpu_ms": cpu_ms(first_cpu, n),
+        "in_process_stored_server_cpu_ms": cpu_ms(first_server, n),
         "in_process_unchanged_per_s": round(n / again, 1),
+        "in_process_unchanged_cpu_ms": cpu_ms(again_cpu, n),
+        "in_process_unchanged_server_cpu_ms": cpu_ms(again_server, n),
         "in_process_ratio_to_read": round(first / base, 2),
     }
 
@@ -613,37 +860,7 @@ def run(n: int, seed: int, *, worker: bool, do_profile: bool) -> dict[str, Any]:
         if not str(settings.CELERY_BROKER_URL).startswith("redis"):
             print("through a worker:                skipped (needs Redis; the filesystem broker is not measured)")
         else:
-            submitted = FileSubmission.objects.create(
-                case_id=FileSubmission.objects.get(pk=ids[0]).case_id,
-                stage=FileStage.FIRST_HEARING_GAP,
-                anticipated_plea=AnticipatedPlea.GUILTY,
-                status=SubmissionStatus.SUBMITTED,
-                created_by=User.objects.get(username="bench-oic"),
-            )
-            QualityReport.objects.filter(submission_id=ids[-1]).delete()
-            timing = through_worker(ids, trivial_id=submitted.pk, marker_id=ids[-1])
-            from_worker = reports()
-            assert from_worker == in_process, "the worker's reports differ from those computed in process"
-            rate = n / timing["checks"]
-            trivial_ms = timing["trivial"] / n * 1000
-            print(f"through a worker, trivial task:  {trivial_ms:7.2f} ms each  ({n / timing['trivial']:8,.0f}/s)")
-            print(
-                f"through a worker, report stored: {timing['checks'] / n * 1000:7.2f} ms each  ({rate:8,.0f}/s)  "
-                f"{timing['checks'] / timing['trivial']:.1f}x the trivial task; sending took {timing['send']:.2f} s"
-            )
-            print(
-                f"  of which the task body (median, as the worker times it): check "
-                f"{timing['inside_checks'] * 1000:.2f} ms, trivial {timing['inside_trivial'] * 1000:.2f} ms"
-            )
-            figures.update(
-                worker_trivial_ms=round(timing["trivial"] / n * 1000, 3),
-                worker_stored_per_s=round(rate, 1),
-                worker_stored_ms=round(timing["checks"] / n * 1000, 3),
-                worker_ratio_to_trivial=round(timing["checks"] / timing["trivial"], 2),
-                worker_task_body_median_ms=round(timing["inside_checks"] * 1000, 3),
-                worker_trivial_body_median_ms=round(timing["inside_trivial"] * 1000, 3),
-                worker_reports_equal_in_process=True,
-            )
+            figures.update(measure_workers(ids, in_process, against=against, rounds=rounds))
     if do_profile:
         profile(ids[: min(200, n)])
     return figures
@@ -657,7 +874,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-worker", action="store_true", help="measure in process only")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the checks")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also measure the worker of this git commit (e.g. HEAD: the code before uncommitted changes) on the "
+        "same data and broker, in turn with this checkout's",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=None, help="rounds of worker measurement (default 1; 2 with --against)"
+    )
+    parser.add_argument("--no-record", action="store_true", help="print only; write nothing to benchmarks/results")
     args = parser.parse_args(argv)
+    rounds = args.rounds or (2 if args.against else 1)
     n = args.submissions or (QUICK_SUBMISSIONS if args.quick else DEFAULT_SUBMISSIONS)
 
     db = connection.settings_dict
@@ -667,7 +895,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"quality checks benchmark: database {connection.settings_dict['NAME']}, {os.cpu_count()} CPUs")
     failed = False
     try:
-        figures = run(n, args.seed, worker=not args.no_worker, do_profile=args.profile)
+        figures = run(
+            n, args.seed, worker=not args.no_worker, do_profile=args.profile, against=args.against, rounds=rounds
+        )
         print("\n== summary")
         verdicts = []
         for key, label in (("in_process_stored_per_s", "in process"), ("worker_stored_per_s", "through a worker")):
@@ -678,14 +908,15 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{n:,} draft files, target >= {TARGET_PER_SECOND:.0f} checks/s per worker process: " + "; ".join(verdicts)
         )
-        record(
-            "quality_checks",
-            figures,
-            {
-                "in_process_stored_per_s": f">= {TARGET_PER_SECOND:.0f}",
-                "worker_stored_per_s": f">= {TARGET_PER_SECOND:.0f}",
-            },
-        )
+        if not args.no_record:
+            record(
+                "quality_checks",
+                figures,
+                {
+                    "in_process_stored_per_s": f">= {TARGET_PER_SECOND:.0f}",
+                    "worker_stored_per_s": f">= {TARGET_PER_SECOND:.0f}",
+                },
+            )
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(original_name, verbosity=0)

@@ -1,7 +1,7 @@
 """Gathering one file's ``FileFacts`` from the database, for the pure rules to read.
 
 ``gather_facts`` makes one query however many people, offences, documents and versions the case
-has (``QUERY_BUDGET``; a test holds it to that). It reads the whole case, not
+has (``QUERY_BUDGET``; a test holds it to that), a prepared statement (``prepared``). It reads the whole case, not
 what one user may see: the file goes to the CPS, which sees sensitive material, and findings about
 sensitive material are marked so that pages show them only to those who may see it.
 
@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
+from functools import cache, lru_cache
 from typing import Any
 
 from django.db import connection
@@ -35,7 +36,18 @@ from casework.models import (
 )
 
 from ..choices import FileStage, ScanStatus, Sensitivity, SubmissionStatus
-from ..models import CaseSummary, Document, DocumentVersion, Exhibit, FileSubmission, PointToProve, UnusedItem
+from ..models import (
+    CaseSummary,
+    Document,
+    DocumentVersion,
+    Exhibit,
+    FileSubmission,
+    PointToProve,
+    QualityReport,
+    UnusedItem,
+)
+from .prepared import Statement
+from .prepared import execute as execute_prepared
 from .rules import (
     RULESET_VERSION,
     CaseSummaryFact,
@@ -54,6 +66,8 @@ from .rules import (
 
 QUERY_BUDGET = 1
 PRE_CHARGE_STAGES = (FileStage.PRE_CHARGE_FCT, FileStage.PRE_CHARGE_TT)
+_PRE_CHARGE = [str(s) for s in PRE_CHARGE_STAGES]
+_SUBMITTED = str(SubmissionStatus.SUBMITTED)
 
 
 def _ids(values: Any) -> tuple[str, ...]:
@@ -68,71 +82,89 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _facts_sql() -> str:
-    """One statement for everything a file is judged on: each part is a JSON array of rows (in the order the
-    rules read them), built by a subquery on the case's indexed foreign key. One statement instead of one
-    query per part, because a check runs for every draft whenever its case changes, and each extra query
-    costs about a millisecond in the ORM and the round trip: sixteen of them were most of a check's time
-    (benchmarks/quality_checks.py). Columns are named as Django names them (``<field>`` and ``<field>_id``)."""
-    suspect, event, offence, code = (_table(m) for m in (Suspect, CustodyEvent, OffenceAllegation, OffenceCode))
+@cache
+def facts_statement() -> Statement:
+    """One statement for everything a file is judged on: the case row, then each part as a JSON array of rows
+    (in the order the rules read them), built by a subquery on the case's indexed foreign key, all in one JSON
+    array; and the digest of the submission's latest report, for the check to compare with. One statement
+    instead of one query per part, because a check runs for every draft whenever its case changes, and each
+    extra query costs about a millisecond in the ORM and the round trip: sixteen of them were most of a
+    check's time (benchmarks/quality_checks.py). Prepared once per connection (``prepared``).
+
+    Parameters: $1 the case, $2 the submission whose latest report digest is wanted (NULL for none), $3 the
+    pre-charge stages, $4 the submitted status."""
+    case, suspect, event, offence, code = (
+        _table(m) for m in (Case, Suspect, CustodyEvent, OffenceAllegation, OffenceCode)
+    )
     witness, unavailable, victim = (_table(m) for m in (Witness, WitnessUnavailability, Victim))
     document, version, exhibit, unused = (_table(m) for m in (Document, DocumentVersion, Exhibit, UnusedItem))
     exhibit_docs = _table(Exhibit.documents.through)
     point, point_docs = _table(PointToProve), _table(PointToProve.evidence_documents.through)
-    point_exhibits, summary, submission = (
+    point_exhibits, summary, submission, report = (
         _table(PointToProve.evidence_exhibits.through),
         _table(CaseSummary),
         _table(FileSubmission),
+        _table(QualityReport),
     )
-    return f"""
+    sql = f"""
     SELECT
+      k.public_id, k.flags, k.officer_in_case_id IS NOT NULL,
+      (SELECT r.inputs_digest FROM {report} r WHERE r.submission_id = $2 ORDER BY r.created_at DESC, r.id DESC
+        LIMIT 1),
+      json_build_array(
       EXISTS (SELECT 1 FROM {submission} f
-              WHERE f.case_id = %(case)s AND f.stage = ANY(%(pre_charge)s) AND f.status = %(submitted)s),
+              WHERE f.case_id = $1 AND f.stage = ANY($3) AND f.status = $4),
       (SELECT json_agg(json_build_array(e.suspect_id, e.kind) ORDER BY e.occurred_at, e.id)
-         FROM {event} e JOIN {suspect} s ON s.id = e.suspect_id WHERE s.case_id = %(case)s),
+         FROM {event} e JOIN {suspect} s ON s.id = e.suspect_id WHERE s.case_id = $1),
       (SELECT json_agg(json_build_array(s.id, s.public_id, s.first_names, s.last_name, s.date_of_birth, s.pnc_id)
                        ORDER BY s.created_at, s.id)
-         FROM {suspect} s WHERE s.case_id = %(case)s),
+         FROM {suspect} s WHERE s.case_id = $1),
       (SELECT json_agg(json_build_array(o.public_id, s.public_id, c.code, o.qualifier, c.title, c.mode_of_trial,
                                         c.dg6_group, o.committed_on, o.committed_until, o.status)
                        ORDER BY o.created_at, o.id)
          FROM {offence} o JOIN {suspect} s ON s.id = o.suspect_id JOIN {code} c ON c.id = o.offence_code_id
-        WHERE o.case_id = %(case)s),
+        WHERE o.case_id = $1),
       (SELECT json_agg(json_build_array(w.public_id, w.first_names, w.last_name, w.is_key, w.vulnerability,
                                         EXISTS (SELECT 1 FROM {unavailable} u WHERE u.witness_id = w.id),
                                         w.no_dates_to_avoid)
                        ORDER BY w.created_at, w.id)
-         FROM {witness} w WHERE w.case_id = %(case)s),
+         FROM {witness} w WHERE w.case_id = $1),
       (SELECT json_agg(json_build_array(v.public_id, v.first_names, v.last_name, v.date_of_birth,
                                         v.is_organisation, v.personal_statement, v.first_statement_on)
                        ORDER BY v.created_at, v.id)
-         FROM {victim} v WHERE v.case_id = %(case)s),
+         FROM {victim} v WHERE v.case_id = $1),
       (SELECT json_agg(json_build_array(dv.document_id, dv.public_id, dv.number, dv.sha256, dv.scan_status)
                        ORDER BY dv.document_id, dv.number)
-         FROM {version} dv JOIN {document} d ON d.id = dv.document_id WHERE d.case_id = %(case)s),
-      (SELECT json_agg(json_build_array(d.id, d.public_id, d.kind, d.title, w.public_id, s.public_id,
+         FROM {version} dv JOIN {document} d ON d.id = dv.document_id WHERE d.case_id = $1),
+      -- The witness and suspect by primary key for each of the case's few documents: as joins, the planner
+      -- hashed the whole suspect table instead (a sixth of the statement's time on 1,000 cases).
+      (SELECT json_agg(json_build_array(d.id, d.public_id, d.kind, d.title,
+                                        (SELECT w.public_id FROM {witness} w WHERE w.id = d.witness_id),
+                                        (SELECT s.public_id FROM {suspect} s WHERE s.id = d.suspect_id),
                                         d.redaction_status, d.redaction_confirmed_at IS NOT NULL, d.sensitivity)
                        ORDER BY d.created_at, d.id)
-         FROM {document} d LEFT JOIN {witness} w ON w.id = d.witness_id LEFT JOIN {suspect} s ON s.id = d.suspect_id
-        WHERE d.case_id = %(case)s),
+         FROM {document} d WHERE d.case_id = $1),
       (SELECT json_agg(json_build_array(x.exhibit_id, x.document_id))
-         FROM {exhibit_docs} x JOIN {exhibit} e ON e.id = x.exhibit_id WHERE e.case_id = %(case)s),
+         FROM {exhibit_docs} x JOIN {exhibit} e ON e.id = x.exhibit_id WHERE e.case_id = $1),
       (SELECT json_agg(json_build_array(e.id, e.public_id, e.reference) ORDER BY e.producer_initials, e.number, e.id)
-         FROM {exhibit} e WHERE e.case_id = %(case)s),
+         FROM {exhibit} e WHERE e.case_id = $1),
       (SELECT json_agg(json_build_array(u.public_id, u.schedule, u.item_number, u.rebuttable_presumption,
                                         u.document_id)
                        ORDER BY u.schedule, u.item_number, u.id)
-         FROM {unused} u WHERE u.case_id = %(case)s),
+         FROM {unused} u WHERE u.case_id = $1),
       (SELECT json_agg(json_build_array(x.pointtoprove_id, x.document_id))
-         FROM {point_docs} x JOIN {point} p ON p.id = x.pointtoprove_id WHERE p.case_id = %(case)s),
+         FROM {point_docs} x JOIN {point} p ON p.id = x.pointtoprove_id WHERE p.case_id = $1),
       (SELECT json_agg(json_build_array(x.pointtoprove_id, e.public_id))
          FROM {point_exhibits} x JOIN {point} p ON p.id = x.pointtoprove_id JOIN {exhibit} e ON e.id = x.exhibit_id
-        WHERE p.case_id = %(case)s),
+        WHERE p.case_id = $1),
       (SELECT json_agg(json_build_array(p.id, p.public_id, o.public_id, p.text) ORDER BY p.offence_id, p."order", p.id)
-         FROM {point} p JOIN {offence} o ON o.id = p.offence_id WHERE p.case_id = %(case)s),
+         FROM {point} p JOIN {offence} o ON o.id = p.offence_id WHERE p.case_id = $1),
       (SELECT json_build_array(m.summary, m.interview_summary, m.certified_at IS NOT NULL)
-         FROM {summary} m WHERE m.case_id = %(case)s ORDER BY m.id LIMIT 1)
+         FROM {summary} m WHERE m.case_id = $1 ORDER BY m.id LIMIT 1)
+      )
+    FROM {case} k WHERE k.id = $1
     """  # noqa: S608 - table names from the models; every value is a parameter
+    return Statement("quality_facts", sql, ("bigint", "bigint", "text[]", "text"))
 
 
 def _suspects(rows: list[list[Any]], custody: list[list[Any]]) -> tuple[SuspectFact, ...]:
@@ -321,18 +353,24 @@ def _mg5(row: list[Any] | None) -> CaseSummaryFact | None:
     )
 
 
-def gather_facts(*, case: Case, stage: str, anticipated_plea: str, as_of: date) -> FileFacts:
-    """Everything the rules read about a file for ``stage`` on ``case``, as it stands now."""
-    params: dict[str, Any] = {
-        "case": case.pk,
-        "pre_charge": [str(s) for s in PRE_CHARGE_STAGES],
-        "submitted": str(SubmissionStatus.SUBMITTED),
-    }
+@dataclass(frozen=True)
+class Gathered:
+    """A file's facts as one statement read them, with the digest of the submission's latest report (None when
+    it has none, or none was asked for)."""
+
+    facts: FileFacts
+    latest_digest: str | None
+
+
+def gather(*, case_id: int, submission_id: int | None, stage: str, anticipated_plea: str, as_of: date) -> Gathered:
+    """Everything the rules read about a file for ``stage`` on the case, as it stands now (the case row
+    included), in one statement; with the latest report's digest of ``submission_id``."""
     with connection.cursor() as cursor:
-        cursor.execute(_facts_sql(), params)
+        execute_prepared(cursor, facts_statement(), [case_id, submission_id, _PRE_CHARGE, _SUBMITTED])
         row = cursor.fetchone()
-    assert row is not None  # a SELECT without FROM always returns its one row
-    cps_decision_sought, *parts, mg5 = row
+    if row is None:
+        raise Case.DoesNotExist(f"No case {case_id}")
+    public_id, flags, has_officer_in_case, latest_digest, (cps_decision_sought, *parts, mg5) = row
     (
         custody,
         suspects,
@@ -349,13 +387,13 @@ def gather_facts(*, case: Case, stage: str, anticipated_plea: str, as_of: date) 
         points,
     ) = (part or [] for part in parts)  # json_agg over no rows is NULL
     documents, unclean, document_ids = _documents(document_rows, versions)
-    return FileFacts(
-        case_id=str(case.public_id),
+    facts = FileFacts(
+        case_id=str(public_id),
         stage=stage,
         anticipated_plea=anticipated_plea,
         as_of=as_of,
-        flags=tuple(sorted(case.flags)),
-        has_officer_in_case=case.officer_in_case_id is not None,
+        flags=tuple(sorted(flags)),
+        has_officer_in_case=has_officer_in_case,
         cps_decision_sought=bool(cps_decision_sought),
         suspects=_suspects(suspects, custody),
         offences=_offences(offences),
@@ -368,11 +406,26 @@ def gather_facts(*, case: Case, stage: str, anticipated_plea: str, as_of: date) 
         points=_points(points, point_documents, point_exhibits, document_ids),
         mg5=_mg5(mg5),
     )
+    return Gathered(facts=facts, latest_digest=latest_digest)
+
+
+def gather_facts(*, case: Case, stage: str, anticipated_plea: str, as_of: date) -> FileFacts:
+    """Everything the rules read about a file for ``stage`` on ``case``, as it stands now (the case's flags
+    and officer in case are read again with the rest)."""
+    return gather(
+        case_id=case.pk, submission_id=None, stage=stage, anticipated_plea=anticipated_plea, as_of=as_of
+    ).facts
 
 
 def inputs_digest(facts: FileFacts, thresholds: Thresholds) -> str:
     """A digest of everything a report depends on: the facts, the thresholds and the rule-set
     version. Equal digests mean the report would come out the same."""
-    payload = {"ruleset": RULESET_VERSION, "thresholds": asdict(thresholds), "facts": facts.as_json()}
+    payload = {"ruleset": RULESET_VERSION, "thresholds": _thresholds_json(thresholds), "facts": facts.as_json()}
     text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@lru_cache(maxsize=16)
+def _thresholds_json(thresholds: Thresholds) -> dict[str, Any]:
+    """``asdict`` of the (frozen) thresholds, once per value rather than once per check; only ever read."""
+    return asdict(thresholds)
