@@ -385,7 +385,7 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
 # -- administrators: undelivered alerts ----------------------------------------------------------------
 
 
-_GAVE_UP_FIRST = Case(
+GAVE_UP_FIRST = Case(
     When(status=DeliveryStatus.FAILED, then=Value(0)),
     When(status=DeliveryStatus.NO_ADDRESS, then=Value(1)),
     default=Value(2),
@@ -400,7 +400,7 @@ def undelivered_list() -> QuerySet[AlertDelivery]:
         AlertDelivery.objects.filter(status__in=UNDELIVERED_STATUSES)
         .select_related("alert", "alert__recipient", "alert__recipient__organisation")
         .prefetch_related(Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("-attempted_at", "-id")))
-        .order_by(_GAVE_UP_FIRST, "created_at", "pk")
+        .order_by(GAVE_UP_FIRST, "created_at", "pk")
     )
 
 

@@ -117,7 +117,7 @@ def _page(rows: QuerySet[AlertDelivery], after: str, before: str) -> keyset.Keys
 @require_GET
 def undelivered_list(request: HttpRequest) -> HttpResponse:
     _system_administrator(request)
-    rows = d.undelivered_list().annotate(gave_up=d._GAVE_UP_FIRST)
+    rows = d.undelivered_list().annotate(gave_up=d.GAVE_UP_FIRST)
     page = _page(rows, request.GET.get("after", ""), request.GET.get("before", ""))
     counted = d.undelivered_list().order_by().values("pk")[: COUNT_LIMIT + 1].count()
     return render(

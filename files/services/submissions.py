@@ -35,7 +35,7 @@ from accounts.choices import AuditEventType
 from accounts.models import User
 from casework.models import Case, CustodyEvent, Suspect, Witness
 from casework.selectors import CASE_NOT_FOUND
-from casework.services._common import lock_case, raise_if, require_perm
+from casework.services._common import is_being_created, lock_case, raise_if, require_perm
 
 from ..choices import AnticipatedPlea, FileStage, SubmissionStatus
 from ..models import (
@@ -132,7 +132,10 @@ def request_quality_check(case: Case) -> None:
 
     Queued on commit, after ``FILES_QUALITY_DEBOUNCE_SECONDS`` (default 5): a burst of changes queues
     one task per draft, because the first change claims a cache key for that long and the task runs
-    just after the key expires, when every change of the burst has committed."""
+    just after the key expires, when every change of the burst has committed. A case being created has no
+    files yet, so there is nothing to re-run (and no query to run after its commit)."""
+    if is_being_created(case):
+        return
     case_pk = case.pk
     debounce = int(getattr(settings, "FILES_QUALITY_DEBOUNCE_SECONDS", DEBOUNCE_SECONDS_DEFAULT))
 

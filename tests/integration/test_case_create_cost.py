@@ -47,7 +47,7 @@ SERVICE_QUERIES = [
     "INSERT metrics_dirtyday",  # metrics: today marked for the snapshot builder, in the same transaction
     "INSERT accounts_auditevent",  # the CASE_CREATED audit event
     "RELEASE",  # the service's transaction
-    "SELECT files_filesubmission",  # after commit, the files app: draft files to re-check (a new case has none)
+    # and nothing after commit: the files app has no draft file of a new case to re-check
 ]
 
 # ``POST /api/v1/cases/`` with a bearer token, naming another officer as officer in case.
