@@ -52,7 +52,7 @@ from .test_case_building import expect_success, fill_date, follow, sign_in, subm
 pytestmark = [pytest.mark.e2e]
 
 NGAP_LABEL = FileStage.FIRST_HEARING_NGAP.label  # "First hearing – anticipated not guilty plea"
-# What the ruleset (files/quality/rules.py) blocks an NGAP file on, for this case as built below.
+# What the ruleset (files/quality/rules/) blocks an NGAP file on, for this case as built below.
 FIRST_BLOCKING = {
     "mg5.present",
     "ptp.mapped",
