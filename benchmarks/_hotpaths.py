@@ -98,7 +98,8 @@ def arguments(
     parser.add_argument(
         "--database",
         default="",
-        help="database to use (default: its own, dropped at the end); with {cases} in it, one per size",
+        help="database to use (default: its own, dropped at the end); with {cases} in it, or as a comma-separated "
+        "list (one name per size, in the order of --cases), one per size",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database (and its data) at the end")
     parser.add_argument("--no-record", action="store_true", help="do not write benchmarks/results/")
@@ -135,7 +136,8 @@ def bench_database(module: str, name: str = "", *, keep: bool = False) -> Iterat
 
 class Databases:
     """The database of each data set size: one database for every size in turn (the data replaced between
-    sizes), or, when ``--database`` holds ``{cases}``, one database per size (each kept data set reusable)."""
+    sizes), or, when ``--database`` holds ``{cases}`` or names one database per size (``small,big``), one database
+    per size (each kept data set reusable)."""
 
     def __init__(self, module: str, template: str, *, keep: bool, seed: int) -> None:
         self.module, self.template, self.keep, self.seed = module, template, keep, seed
@@ -148,9 +150,14 @@ class Databases:
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def use(self, cases: int) -> str:
-        """Point the connection at the database for ``cases`` cases, filled with them; its name."""
-        name = self.template.format(cases=cases) if "{cases}" in self.template else self.template
+    def use(self, cases: int, index: int = 0) -> str:
+        """Point the connection at the database for ``cases`` cases (the ``index``-th size asked for), filled with
+        them; its name."""
+        names = self.template.split(",")
+        if len(names) > 1:
+            name = names[min(index, len(names) - 1)]
+        else:
+            name = self.template.format(cases=cases) if "{cases}" in self.template else self.template
         if self._current is None or name != self._current:
             self._stack.close()
             self._stack = ExitStack()

@@ -9,6 +9,7 @@ input (day, month and year boxes); times are typed as hours and minutes.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, datetime, time
 from typing import Any
 
@@ -38,7 +39,8 @@ from .choices import (
     WitnessType,
     WitnessVulnerability,
 )
-from .models import Case, OffenceAllegation, Suspect
+from .models import Case, OffenceAllegation, Suspect, person_name
+from .selectors import force_officers, officer_of_force, officers_named
 from .services.cases import REASON_REQUIRED
 from .services.custody import OFFENCE_NOT_SUSPECTS
 from .services.hearings import COURT_REQUIRED, TYPE_REQUIRED
@@ -65,6 +67,17 @@ EVENT_ON_REQUIRED = "Enter the date of the event"
 GIVEN_ON_REQUIRED = "Enter the date the update was given"
 HEARING_TIME_REQUIRED = "Enter the date and time of the hearing"
 OCCURRED_AT_REQUIRED = "Enter when it happened"
+OFFICER_HINT = "Their collar number or name, for example 4512 or Jane Smith"
+OFFICER_NOT_IN_FORCE = "No officer in your force matches ‘{text}’: enter their collar number or name"
+OFFICER_LINK_NOT_IN_FORCE = (
+    "The officer in the link you followed is not an officer in your force: enter their collar number or name"
+)
+OFFICER_AMBIGUOUS = (
+    "{count} officers in your force match ‘{text}’: {officers}. Enter the collar number of the one you mean"
+)
+OFFICER_TOO_MANY = (
+    "More than {count} officers in your force match ‘{text}’: enter their collar number, or more of their name"
+)
 UPDATED_RANGE_REVERSED = "The ‘updated to’ date must be the same as or after the ‘updated from’ date"
 AVOID_END_MISSING = "Enter the last date to avoid, or clear the first date"
 AVOID_START_MISSING = "Enter the first date to avoid, or clear the last date"
@@ -175,6 +188,12 @@ class GovukRadios(_GovukChoices, forms.RadioSelect):
 class GovukCheckboxes(_GovukChoices, forms.CheckboxSelectMultiple):
     kind = "checkboxes"
     template_name = "casework/widgets/choices.html"
+
+
+class GovukSelect(forms.Select):
+    """Django's select, its options written out in one template instead of two includes each."""
+
+    template_name = "casework/widgets/select.html"
 
 
 def parse_date(noun: str, day: str, month: str, year: str) -> date | None:
@@ -307,15 +326,6 @@ class SuspectChoiceField(PublicIdChoiceField):
         return str(obj.full_name)
 
 
-def force_officers(force: Organisation | None) -> QuerySet[User]:
-    """Active police users of the force (anyone police can be officer in case)."""
-    return User.objects.filter(
-        organisation=force,
-        is_active=True,
-        roles__overlap=[Role.POLICE_INVESTIGATOR, Role.POLICE_SUPERVISOR, Role.DISCLOSURE_OFFICER, Role.POLICE_MANAGER],
-    ).order_by("last_name", "first_name", "username")
-
-
 def force_supervisors(force: Organisation | None) -> QuerySet[User]:
     return User.objects.filter(
         organisation=force, is_active=True, roles__overlap=[Role.POLICE_SUPERVISOR, Role.POLICE_MANAGER]
@@ -359,31 +369,88 @@ SORT_CHOICES = [
 ]
 
 
+def officer_named(officer: User) -> str:
+    """An officer as the "officer in case" box shows them once found, e.g. "Jane SMITH (4512)": typed again,
+    it finds the same officer."""
+    name = person_name(officer.first_name, officer.last_name) or officer.username
+    return f"{name} ({officer.shoulder_number})" if officer.shoulder_number else name
+
+
+def officer_described(officer: User) -> str:
+    """An officer in a message telling several apart: with their rank, e.g. "DC Jane SMITH (4512)"."""
+    return f"{officer.job_title} {officer_named(officer)}" if officer.job_title else officer_named(officer)
+
+
+class OfficerField(forms.CharField):
+    """The officer in case, typed as a collar number or a name and found by ``CaseFilterForm`` in the user's own
+    force. A link from another page carries the officer's public id instead; once found, the box shows the
+    officer's name and collar number rather than the id."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.shown_as: dict[str, str] = {}
+
+    def prepare_value(self, value: Any) -> Any:
+        return self.shown_as.get(value.strip(), value) if isinstance(value, str) else value
+
+
+# How many officers an ambiguous "officer in case" lists by name before asking for a collar number instead.
+OFFICERS_LISTED = 3
+
+
 class CaseFilterForm(forms.Form):
     q = text("Search cases", help_text="URN, name of a suspect, victim or witness, PNC ID or offence", max_length=200)
     status = checkboxes(CaseStatus.choices, label="Status", small=True)
     flag = checkboxes(CaseFlag.choices, label="Flags", help_text="Cases with every flag you choose", small=True)
-    officer = UserChoiceField(
-        queryset=User.objects.none(),
-        label="Officer in case",
-        required=False,
-        empty_label="Any officer",
-        to_field_name="public_id",
-    )
+    # A text box, not a drop-down: a force has thousands of officers (the Met over 3,000), and a list of every
+    # one of them made the page slow to build, heavy to load and no quicker to use than typing a collar number.
+    officer = OfficerField(label="Officer in case", help_text=OFFICER_HINT, required=False, max_length=100)
     unit = text("Unit code", help_text="For example, AA", max_length=20)
     updated_from = GovukDateField(label="Updated on or after", noun="The ‘updated from’ date")
     updated_to = GovukDateField(label="Updated on or before", noun="The ‘updated to’ date")
-    sort = forms.ChoiceField(choices=SORT_CHOICES, label="Sort by", required=False)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, label="Sort by", required=False, widget=GovukSelect)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].error_messages["invalid_choice"] = FILTER_CHOICE_UNKNOWN
+        self.user = user
         self.fields["sort"].error_messages["invalid_choice"] = FILTER_CHOICE_UNKNOWN
         self.fields["unit"].widget.attrs["class"] = "govuk-input--width-4"
-        if user.is_police:
-            self.fields["officer"].queryset = force_officers(user.organisation)  # type: ignore[attr-defined]
-        else:
+        self.fields["officer"].error_messages["max_length"] = "Officer in case must be 100 characters or fewer"
+        self.fields["officer"].widget.attrs["spellcheck"] = "false"
+        if not user.is_police:
             del self.fields["officer"]
+
+    def clean_officer(self) -> User | None:
+        """The officer the box names, in the user's own force only: an officer of another force is "no match",
+        never a hint that they exist."""
+        typed = str(self.cleaned_data.get("officer") or "")
+        if not typed:
+            return None
+        force = self.user.organisation
+        try:
+            public_id = uuid.UUID(typed)
+        except ValueError:
+            public_id = None
+        if public_id is not None:
+            officer = officer_of_force(force=force, public_id=public_id)
+            if officer is None:
+                raise ValidationError(OFFICER_LINK_NOT_IN_FORCE, code="not_in_force")
+        else:
+            found = officers_named(force=force, text=typed, limit=OFFICERS_LISTED + 1)
+            if not found:
+                raise ValidationError(OFFICER_NOT_IN_FORCE.format(text=typed), code="not_in_force")
+            if len(found) > OFFICERS_LISTED:
+                raise ValidationError(OFFICER_TOO_MANY.format(count=OFFICERS_LISTED, text=typed), code="ambiguous")
+            if len(found) > 1:
+                listed = ", ".join(officer_described(o) for o in found[:-1]) + f" and {officer_described(found[-1])}"
+                raise ValidationError(
+                    OFFICER_AMBIGUOUS.format(count=len(found), text=typed, officers=listed), code="ambiguous"
+                )
+            officer = found[0]
+        field = self.fields["officer"]
+        assert isinstance(field, OfficerField)
+        field.shown_as[typed] = officer_named(officer)
+        return officer
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -7,8 +7,8 @@ where the offence happened). The CPS sees a case once it has been sent (``sent_t
 custody referral out of hours goes to CPS Direct (``sent_to_cps_direct``).
 
 Search: ``search_text`` and ``search_names`` are denormalised by the services from the case's URN,
-people and offences; ``search_vector`` is generated from them and GIN-indexed, and the names carry
-a trigram index for misspelt names.
+people and offences; ``search_vector`` is generated from them and GIN-indexed within each scope, and
+misspelt names are found through the distinct words of names (``casework_name_word``, migration 0007).
 """
 
 from __future__ import annotations
@@ -165,8 +165,17 @@ class Case(models.Model):
             models.Index(fields=["force", "status"], name="case_force_status_idx"),
             models.Index(fields=["officer_in_case", "-updated_at"], name="case_oic_idx"),
             GinIndex(fields=["flags"], name="case_flags_idx"),
-            GinIndex(fields=["search_vector"], name="case_search_idx"),
-            GinIndex(fields=["search_names"], name="case_names_trgm", opclasses=["gin_trgm_ops"]),
+            # Search within a scope (migration 0007, btree_gin): each leads with what a user may see, so a
+            # search reads only its own force's or Area's matches, not a bitmap of the whole scope.
+            GinIndex(fields=["force", "search_vector"], name="case_force_search_idx"),
+            GinIndex(
+                fields=["cps_area", "search_vector"],
+                name="case_area_search_idx",
+                condition=models.Q(sent_to_cps_at__isnull=False),
+            ),
+            GinIndex(
+                fields=["search_vector"], name="case_cpsd_search_idx", condition=models.Q(sent_to_cps_direct=True)
+            ),
         ]
 
     def __str__(self) -> str:

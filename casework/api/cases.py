@@ -103,7 +103,9 @@ class CaseListApi(APIView):
             required=False,
             allow_blank=True,
             max_length=200,
-            help_text="URN in any format, names, offences or summary words; misspelt names are found too.",
+            help_text="A URN in any format finds that case alone. Otherwise every word must be in the case (names, "
+            "offences, PNC IDs, summary, material) or be like a word of one of its people's names, so misspelt "
+            "names are found too.",
         )
         status = serializers.ListField(
             child=serializers.ChoiceField(choices=CaseStatus.choices), required=False, help_text="Repeatable."
@@ -142,7 +144,9 @@ class CaseListApi(APIView):
             updated_to=params.get("updated_to"),
             sort=params["sort"],
         )
-        cases = case_search_visible_to(user=acting_user(request), filters=filters).select_related("supervisor")
+        # The supervisor of the page's cases only: joined, the planner hashes every user in the country to join a
+        # search's few hundred matches before keeping a page of them.
+        cases = case_search_visible_to(user=acting_user(request), filters=filters).prefetch_related("supervisor")
         ordering = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
         if filters.sort == RELEVANCE and filters.query.strip():
             ordering = ("-rank", "-id")  # the selector's rank annotation

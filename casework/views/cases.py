@@ -5,15 +5,18 @@ case's overview is audited."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -52,6 +55,7 @@ from ._common import (
 )
 
 PAGE_SIZE = 25
+SUMMARY_CHARS = 90
 RELEVANCE_ORDERING = ("-rank", "-id")
 TIMELINE_PAGE_SIZE = 50
 TIMELINE_ORDERING = ("-occurred_at", "-id")
@@ -83,12 +87,61 @@ def _ordering(filters: CaseFilters) -> tuple[str, ...]:
     return SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
 
 
-def case_row(case: Case) -> dict[str, Any]:
-    return {
-        "case": case,
-        "status_tag_class": STATUS_TAG_CLASSES.get(case.status, "govuk-tag--grey"),
-        "flag_labels": labels(case.flags, CaseFlag),
-    }
+@dataclass(frozen=True)
+class CaseRow:
+    """One case as the list shows it, worked out here rather than by template filters and tags: a page lists
+    25 cases, and resolving a dozen template variables, a URL and two date formats a row was a third of the
+    time the page took to render."""
+
+    url: str
+    urn: str
+    summary: str
+    status: str
+    status_tag_class: str
+    flag_labels: list[str]
+    officer: str
+    updated_iso: str
+    updated: str
+
+
+def case_rows(cases: list[Case]) -> list[CaseRow]:
+    # One reverse() for the page: every row's link differs only by the case's public id.
+    placeholder = uuid.UUID(int=0)
+    detail = reverse("casework:case-detail", args=[placeholder]).replace(str(placeholder), "{}")
+    rows = []
+    for case in cases:
+        updated = timezone.localtime(case.updated_at)
+        rows.append(
+            CaseRow(
+                url=detail.format(case.public_id),
+                urn=case.urn_display,
+                summary=Truncator(case.summary).chars(SUMMARY_CHARS) if case.summary else "No summary",
+                status=case.get_status_display(),
+                status_tag_class=STATUS_TAG_CLASSES.get(case.status, "govuk-tag--grey"),
+                flag_labels=labels(case.flags, CaseFlag),
+                officer=str(case.officer_in_case) if case.officer_in_case else "Not allocated",
+                updated_iso=dateformat.format(updated, "c"),
+                updated=dateformat.format(updated, "j M Y"),
+            )
+        )
+    return rows
+
+
+# What a row shows, and what the page cursor needs (the sort columns and the public id).
+LISTED_COLUMNS = ("public_id", "urn", "summary", "status", "flags", "updated_at", "created_at", "officer_in_case")
+
+
+def _as_listed(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Only what the list shows: no force, unit or CPS Area (the list does not show them), and of the officer in
+    case only their name, read for the page's rows alone. A row was five model instances, a user with every
+    column among them."""
+    officers = User.objects.select_related(None).only("first_name", "last_name", "username")
+    return (
+        cases.select_related(None)
+        .prefetch_related(None)
+        .only(*LISTED_COLUMNS)
+        .prefetch_related(Prefetch("officer_in_case", queryset=officers))
+    )
 
 
 @login_required
@@ -109,14 +162,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(form.cleaned_data)
     ordering = _ordering(filters)
     page = keyset.paginate(
-        case_search_visible_to(user=user, filters=filters),
+        _as_listed(case_search_visible_to(user=user, filters=filters)),
         tag=filters.sort,
         ordering=ordering,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
         size=PAGE_SIZE,
     )
-    context.update(rows=[case_row(case) for case in page.rows], **keyset.links(request, page))
+    context.update(rows=case_rows(page.rows), **keyset.links(request, page))
     return render(request, "casework/case_list.html", context)
 
 

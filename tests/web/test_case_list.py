@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, Unit, User
 from casework.choices import CaseFlag
-from casework.forms import FILTER_CHOICE_UNKNOWN, UPDATED_RANGE_REVERSED
+from casework.forms import FILTER_CHOICE_UNKNOWN, OFFICER_NOT_IN_FORCE, UPDATED_RANGE_REVERSED
 from casework.models import Case
 from casework.services import CaseDetails, SuspectDetails, case_create, suspect_add
 from casework.views.cases import PAGE_SIZE
@@ -174,7 +174,7 @@ def test_filter_by_updated_dates(cases: dict[str, Case], supervisor_a: User, as_
         ),
         ("status=lost", FILTER_CHOICE_UNKNOWN, "id_status_0"),
         ("flag=spooky", FILTER_CHOICE_UNKNOWN, "id_flag_0"),
-        ("officer=not-a-uuid", FILTER_CHOICE_UNKNOWN, "id_officer"),
+        ("officer=not-a-uuid", OFFICER_NOT_IN_FORCE.format(text="not-a-uuid"), "id_officer"),
         ("sort=sideways", FILTER_CHOICE_UNKNOWN, "id_sort"),
         ("q=" + "x" * 201, "Search cases must be 200 characters or fewer", "id_q"),
         (
