@@ -16,6 +16,7 @@ BENCHMARKS = (
     "case_list",
     "cps_queue",
     "concurrency",
+    "synthetic_generate",
 )
 
 

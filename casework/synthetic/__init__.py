@@ -5,8 +5,8 @@ database with a realistic England and Wales distribution of cases and everything
 Modules: ``distributions`` and ``offences`` (the shape of the data, as data), ``organisations`` (reference data
 and staff), ``records`` (one case's records in memory), ``cases`` (one case as a story in time, with its steps in
 ``story``, ``people``, ``custody`` and ``court``), ``charging`` and ``decisions`` (referrals to the CPS and their
-decisions), ``documents``, ``material``, ``filefacts`` and ``tinyfiles`` (documents and stored files, exhibits,
-MG5, unused material, file submissions with their quality reports and snapshots), ``deadlines`` (the stored
+decisions), ``documents``, ``material``, ``filefacts``, ``digest`` and ``tinyfiles`` (documents and stored files,
+exhibits, MG5, unused material, file submissions with their quality reports and snapshots), ``deadlines`` (the stored
 deadlines, by the application's own engine, and the alerts raised on them), ``tables``, ``rows`` and
 ``rows_files`` (COPY text), ``copy`` (the bulk load: COPY, triggers, indexes, history, integrity), ``chunk`` (a
 chunk of cases, for worker processes), ``generate`` (the run) and ``reset``.

@@ -64,8 +64,7 @@ class CaseStory(PeopleSteps, CourtSteps):
         self.entry = d.weighted(offences.OFFENCE_MIX, OFFENCE_WEIGHTS, key="offences")
         self.profile = self.entry.profile
         self.code: Code = self.ref.codes[self.entry.code]
-        forces = self.ref.forces
-        self.force: ForcePlan = d.weighted(forces, [f.weight for f in forces], key="forces")
+        self.force: ForcePlan = d.weighted(self.ref.forces, self.chunk.force_weights, key="forces")
         self.unit: UnitPlan = d.choice(self.force.units)
         self.oic = d.choice(self.unit.officers)
         self.supervisor = d.choice(self.unit.supervisors)

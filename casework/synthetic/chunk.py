@@ -27,7 +27,7 @@ _CONTEXT: Context | None = None
 @dataclass
 class ChunkResult:
     chunk: int
-    payload: dict[str, str]
+    payload: dict[str, bytes]  # COPY text per table, UTF-8
     counts: Counter[str] = field(default_factory=Counter)
     files: int = 0
     file_bytes: int = 0
@@ -43,11 +43,15 @@ class ChunkBuilder:
         self.ids = Ids(ctx.bases, chunk)
         self.calendar = WorkingCalendar(ctx.holidays)
         self.rules = get_rules()
+        self.force_weights = [f.weight for f in ctx.reference.forces]
         self.material = Material(self)
         self.charging = Referrals(self)
         self.rows = Rows()
         self.result = ChunkResult(chunk, {})
         self._shared: set[str] = set()  # shared files this chunk already returned
+        # The actor's columns of an audit row (id, username, roles, organisation) by user id: the same staff act in
+        # many of a chunk's cases.
+        self.audit_actors: dict[int | None, str] = {}
 
     def user_public_id(self, user_id: int) -> str:
         return self.ctx.reference.people[user_id].public_id

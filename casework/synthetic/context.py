@@ -104,9 +104,19 @@ class Dice:
     def __init__(self, seed: int, chunk: int) -> None:
         self.rng = random.Random(f"casebridge-synthetic:{seed}:{chunk}")
         self.random = self.rng.random
-        self.randint = self.rng.randint
         self.uniform = self.rng.uniform
+        self._bits = self.rng.getrandbits
         self._cumulative: dict[str, tuple[list[float], float]] = {}
+
+    def randint(self, a: int, b: int) -> int:
+        """``random.Random.randint``, the same draws without ``randrange``'s argument checks (a few dozen calls a
+        case): ``_randbelow_with_getrandbits`` inline."""
+        n = b - a + 1
+        k = n.bit_length()
+        r = self._bits(k)
+        while r >= n:
+            r = self._bits(k)
+        return a + r
 
     def chance(self, p: float) -> bool:
         return self.random() < p
@@ -147,14 +157,16 @@ class Dice:
 
     def uuid(self) -> str:
         """A random (version 4) UUID drawn from this chunk's source, as text."""
-        value = self.rng.getrandbits(128)
-        value = (value & ~(0xF000 << 64)) | (4 << 76)
-        value = (value & ~(0xC000 << 48)) | (0x8000 << 48)
-        h = f"{value:032x}"
+        h = (self._bits(128) & _UUID_KEEP | _UUID_SET).to_bytes(16, "big").hex()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex(self) -> str:
-        return f"{self.rng.getrandbits(128):032x}"
+        return f"{self._bits(128):032x}"
+
+
+# The version (4) and variant (RFC 4122) bits of a random UUID: the bits cleared, then the bits set.
+_UUID_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID_SET = (4 << 76) | (0x8000 << 48)
 
 
 def local(day: date, hour: int = 0, minute: int = 0) -> datetime:

@@ -95,7 +95,9 @@ class CourtSteps(CustodySteps):
             first_day = self.working_day_on_or_after(charged_on + timedelta(days=d.randint(28, 56)))
         else:
             first_day = self.working_day_on_or_after(
-                calculations.first_hearing_date(charged_on=charged_on, anticipated_plea=self.plea)
+                calculations.first_hearing_date(
+                    charged_on=charged_on, anticipated_plea=self.plea, rules=self.chunk.rules
+                )
             )
         first_at = local(first_day, 10, d.choice((0, 0, 30)))
         crown = indictable or (

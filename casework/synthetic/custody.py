@@ -3,16 +3,18 @@ under investigation, and the charge in each suspect's custody history."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from casework.bail import regime_for
 from casework.choices import (
     Authority,
+    BailRegime,
     OffenceStatus,
     VictimUpdateReason,
 )
 from casework.deadlines import calculations
+from casework.deadlines.rules import DeadlineRules
 from casework.identifiers import asn_check_character
 
 from . import distributions as dist
@@ -21,6 +23,22 @@ from .context import end_of_day, london_date
 if TYPE_CHECKING:
     pass
 from .story import K, StoryBase
+
+# (regime, bail start day, id of the rules) -> (the rules, the standard steps with their last days). The rules are
+# kept with the entry so that their id cannot be reused by other rules while it is there.
+_BAIL_PERIODS: dict[tuple[str, date, int], tuple[DeadlineRules, list[tuple[Any, date]]]] = {}
+
+
+def _standard_bail_periods(regime: BailRegime, start_day: date, rules: DeadlineRules) -> list[tuple[Any, date]]:
+    """The standard (not exceptional) steps of the PACE bail ladder from ``start_day``, each with the last day it
+    allows (``calculations.bail_period_ends``): the same few hundred start days recur across a run's cases, and
+    working them out takes ``relativedelta`` arithmetic, so each is worked out once per process."""
+    key = (regime, start_day, id(rules))
+    known = _BAIL_PERIODS.get(key)
+    if known is None or known[0] is not rules:
+        ends = calculations.bail_period_ends(regime, start_day, rules=rules)
+        known = _BAIL_PERIODS[key] = (rules, [(step, last) for step, last in ends if not step.exceptional])
+    return known[1]
 
 
 class CustodySteps(StoryBase):
@@ -94,9 +112,7 @@ class CustodySteps(StoryBase):
         start_day = london_date(start)
         arrested_on = london_date(self.detention_start)
         regime = regime_for(arrested_on)
-        standard = [
-            (step, last) for step, last in calculations.bail_period_ends(regime, start_day) if not step.exceptional
-        ]
+        standard = _standard_bail_periods(regime, start_day, self.chunk.rules)
         if not standard:
             return
         first_step, first_end = standard[0]

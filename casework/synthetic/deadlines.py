@@ -49,6 +49,7 @@ LIFETIME: dict[str, timedelta] = {
     DeadlineKind.VICTIM_UPDATE: timedelta(days=3),
     DeadlineKind.VICTIM_RIGHT_TO_REVIEW: timedelta(days=14),
 }
+WEEK = timedelta(days=7)  # how long before its due time any other kind of deadline appears
 CLOSED_REQUESTS = frozenset({RequestStatus.DECIDED, RequestStatus.ADMINISTRATIVELY_FINALISED})
 
 
@@ -123,7 +124,7 @@ def build(s: CaseStory, calendar: WorkingCalendar, rules: DeadlineRules) -> list
             continue
         seen.add(key)
         opened = c.status == DeadlineStatus.OPEN
-        created = max(s.case.created_at, min(c.due_at - LIFETIME.get(c.kind, timedelta(days=7)), now))
+        created = max(s.case.created_at, min(c.due_at - LIFETIME.get(c.kind, WEEK), now))
         rows.append(
             DeadlineRow(
                 pk=s.ids("deadline"),

@@ -332,9 +332,9 @@ def shared_blob(kind: str, variant: int) -> tuple[bytes, str, str, str, str, str
     shared by every version with that content: (content, MIME type, extension, PDF text, sha256, name). For
     national-size runs, where a file per version would mean millions of files: nothing in ``DocumentVersion``
     ties a stored name to one version, and Casebridge never deletes a committed version's file."""
-    key = (str(kind), variant)
-    blob = _BLOBS.get(key)
+    blob = _BLOBS.get((kind, variant))  # a choice (StrEnum) hashes and compares as its value
     if blob is None:
+        key = (str(kind), variant)
         text = ""
         if kind in ("bwv", "cctv"):
             content, mime, extension = mp4(f"specimen-{kind}", variant), "video/mp4", "mp4"

@@ -4,7 +4,6 @@ database, for the records as they were at a moment), its inputs digest, and the 
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,6 @@ from files.choices import (
     FileStage,
     Sensitivity,
 )
-from files.quality.facts import inputs_digest
 from files.quality.rules import (
     RULESET_VERSION,
     CaseSummaryFact,
@@ -33,6 +31,7 @@ from files.quality.rules import (
 )
 
 from .context import london_date
+from .digest import inputs_digest
 from .records import SubmissionRec
 from .story import StoryBase
 
@@ -387,16 +386,6 @@ class FileFactsSteps:
             ],
             "quality": {"blocking": blocking, "advisory": advisory},
         }
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(obj: Any) -> list[tuple[str, Any]]:
-    names = _FIELD_NAMES.get(type(obj))
-    if names is None:
-        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in dataclasses.fields(obj))
-    return [(name, getattr(obj, name)) for name in names]
 
 
 def _iso(value: date | datetime | None) -> str | None:

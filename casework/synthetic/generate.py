@@ -4,13 +4,18 @@ Order of work:
 
 1. the reference data (loaded if the database has none), the public holidays, and the staff
    (``organisations.build_reference``);
-2. in the one transaction: triggers off for the load if allowed, secondary indexes dropped, then chunk after
-   chunk of cases built (by worker processes when there are several chunks) and COPY'd in table order;
-3. the history rows the triggers would have written, the indexes built again, the id sequences moved past
-   the generated ids, the foreign keys checked (``copy.verify_foreign_keys``), statistics gathered; then commit.
+2. in the one transaction: triggers off for the load if allowed, the B-tree indexes other than primary keys
+   dropped (``copy.deferred_indexes``), then chunk after chunk of cases built (by worker processes when there
+   are several chunks) and COPY'd in table order, with the history rows the triggers would have written added
+   every ``HISTORY_BATCH`` chunks;
+3. the last history rows, the indexes built again, the id sequences moved past the generated ids, statistics
+   gathered, the foreign keys checked (``copy.verify_foreign_keys``); then commit.
 
-Speed: the cases are built by ``workers`` processes (one per CPU by default) while this process COPYs the
-previous chunks; the database's single COPY stream is the floor.
+Speed (``benchmarks/synthetic_generate.py`` measures it): the cases are built by ``workers`` processes (one per
+CPU by default) while this process COPYs the previous chunks, so the worker processes and the database server
+share the cores; what the server must do alone at the end (build the B-tree indexes, with parallel workers, and
+gather statistics) is kept short. The worker processes encode the COPY text themselves: this process and the
+server are one pipeline, the floor under the whole run.
 
 A database that already holds synthetic data (synthetic staff exist) is refused unless ``reset=True``, which
 removes the previous synthetic data first (``reset``); see ``casework/synthetic/__init__.py``.
@@ -19,6 +24,7 @@ removes the previous synthetic data first (``reset``); see ``casework/synthetic/
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import multiprocessing
 import multiprocessing.pool
@@ -35,6 +41,7 @@ from datetime import time as dtime
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import connection, models, transaction
+from django.db.backends.utils import CursorWrapper
 
 from casework.deadlines.holidays import load_public_holidays
 from casework.models import PublicHoliday
@@ -48,6 +55,7 @@ from .reset import existing_synthetic_cases, reset
 from .tables import TABLES
 
 Progress = Callable[[str], None]
+HISTORY_BATCH = 4  # chunks loaded between two writes of their history rows (``_write_history``)
 EXISTS = (
     "This database already holds synthetic data ({cases:,} cases made by synthetic staff). Run with --reset to "
     "replace it, or generate into a fresh database."
@@ -110,20 +118,24 @@ def generate(
     workers: int | None = None,
     reset_existing: bool = False,
     shared_files: bool = True,
+    on_phase: Callable[[str], None] | None = None,
 ) -> SyntheticSummary:
     """Load ``cases`` synthetic cases (with everything that hangs off them) into the current database.
 
     ``shared_files`` (the default): store one file per distinct content - a few hundred specimen files,
     content-addressed, shared by the versions with that content - rather than one file per version, which at
     national size means millions of files to write (and to delete again). ``shared_files=False`` writes a file of
-    its own, naming its case, for every version."""
+    its own, naming its case, for every version.
+
+    ``on_phase`` is called with each phase's name as it ends (``benchmarks.synthetic_generate`` reads the
+    database server's CPU time there)."""
     say = progress or (lambda _line: None)
     started = time.perf_counter()
     if isinstance(as_of, date) and not isinstance(as_of, datetime):
         as_of = datetime.combine(as_of, dtime(0), tzinfo=LONDON)
     moment = (as_of or default_as_of()).astimezone(LONDON)
     summary = SyntheticSummary(cases=cases, seed=seed, as_of=moment, shared_files=shared_files)
-    phase = _phases(summary)
+    phase = _phases(summary, on_phase)
 
     ensure_reference_data()
     if not PublicHoliday.objects.exists():
@@ -171,7 +183,8 @@ def _load(
             for table_spec in TABLES.values():
                 table_spec.check()
             history_tables = [e._meta.db_table for t in TABLES.values() if (e := bulk.event_model(t.model)) is not None]
-            indexes = bulk.secondary_indexes(cursor, [*(t.table for t in TABLES.values()), *history_tables])
+            loaded_tables = [*(t.table for t in TABLES.values()), *history_tables]
+            indexes = bulk.deferred_indexes(cursor, loaded_tables)
             bulk.drop_indexes(cursor, indexes)
             ctx = Context(
                 seed=seed,
@@ -188,6 +201,7 @@ def _load(
                 shared_files=summary.shared_files,
             )
             totals: Counter[str] = Counter()
+            history_from = 0  # the first chunk whose history rows are not written yet
             done = 0
             last_report = time.perf_counter()
             # Stored files are written by a thread while COPY waits on the database (psycopg2 lets go of the
@@ -209,6 +223,9 @@ def _load(
                     if payload:
                         bulk.copy_payload(cursor, table_spec, payload)
                 totals.update(result.counts)
+                if summary.triggers_off and (result.chunk + 1) % HISTORY_BATCH == 0:
+                    summary.history_rows += _write_history(cursor, bases, history_from, result.chunk + 1)
+                    history_from = result.chunk + 1
                 if shared:
                     blob_sizes.update((name, len(content)) for name, content in result.stored)
                 else:
@@ -232,23 +249,43 @@ def _load(
             phase("cases")
             loaded = [(TABLES[name].model, bases[name], bulk.max_id(cursor, TABLES[name].model)) for name in TABLES]
             if summary.triggers_off:
-                for model, first, last in loaded:
-                    if last >= first:
-                        summary.history_rows += bulk.write_history(cursor, model, first, last)
+                summary.history_rows += _write_history(cursor, bases, history_from, chunks)
                 phase("history")
             say(f"building {len(indexes)} indexes ...")
             bulk.create_indexes(cursor, indexes)
+            bulk.clean_gin_pending_lists(cursor, loaded_tables)
             phase("indexes")
             for table_spec in TABLES.values():
                 bulk.reset_sequence(cursor, table_spec.model)
+            # Statistics before the foreign-key checks: without them the planner takes the freshly loaded tables
+            # for small ones and scans them whole for each key, instead of reading the id ranges checked.
+            for table_spec in TABLES.values():
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table_spec.table)}")
+            phase("analyze")
             if summary.triggers_off:
                 broken = bulk.verify_foreign_keys(cursor, _check_ranges(loaded, chunks))
                 if broken:
                     raise IntegrityFailure("; ".join(broken))
                 phase("checks")
-            for table_spec in TABLES.values():
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table_spec.table)}")
-            phase("analyze")
+
+
+def _write_history(cursor: CursorWrapper, bases: dict[str, int], first_chunk: int, end_chunk: int) -> int:
+    """The history rows of the tracked rows of chunks ``first_chunk`` to ``end_chunk - 1`` (each chunk's ids are
+    a fixed range of each table, ``context.Ids``). Written every ``HISTORY_BATCH`` chunks during the load, while
+    those rows are still in the server's cache and the worker processes keep the other core busy, rather than
+    all at the end, when the server would work alone."""
+    written = 0
+    for name, table_spec in TABLES.items():
+        if name not in _TRACKED:
+            continue
+        span = ID_WIDTHS[name] * CHUNK
+        written += bulk.write_history(
+            cursor, table_spec.model, bases[name] + first_chunk * span, bases[name] + end_chunk * span - 1
+        )
+    return written
+
+
+_TRACKED = frozenset(name for name, table_spec in TABLES.items() if bulk.event_model(table_spec.model) is not None)
 
 
 def _remove_files(written: list[str], *, shared: bool) -> None:
@@ -286,13 +323,15 @@ def _table_name(model: type[models.Model]) -> str:
     return next(name for name, spec in TABLES.items() if spec.model is model)
 
 
-def _phases(summary: SyntheticSummary) -> Callable[[str], None]:
+def _phases(summary: SyntheticSummary, on_phase: Callable[[str], None] | None) -> Callable[[str], None]:
     clock = {"last": time.perf_counter()}
 
     def mark(name: str) -> None:
         now = time.perf_counter()
         summary.phases[name] = summary.phases.get(name, 0.0) + now - clock["last"]
         clock["last"] = now
+        if on_phase is not None:
+            on_phase(name)
 
     return mark
 
@@ -311,7 +350,14 @@ def _results(ctx: Context, chunks: int, workers: int) -> Iterator[ChunkResult]:
         for chunk in range(chunks):
             yield ChunkBuilder(ctx, chunk).build()
         return
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(ctx,))
+    # Forked with everything this process holds (Django, the reference data) moved out of the garbage collector's
+    # sight: a worker's collections then never walk those objects, and so never write to (and copy) the pages it
+    # shares with this process.
+    gc.freeze()
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(ctx,))
+    finally:
+        gc.unfreeze()
     try:
         pending: deque[multiprocessing.pool.AsyncResult[ChunkResult]] = deque()
         next_chunk = 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from files.quality.rules import RULESET_VERSION
+
 from .copy import NULL, Rows, day, flag, jsonb, ref, text, ts
 
 if TYPE_CHECKING:
@@ -13,162 +15,96 @@ if TYPE_CHECKING:
 
 
 def render_material(s: CaseStory, rows: Rows, cid: str) -> None:
-    add = rows.add
+    """Lines in the column order of ``tables.TABLES`` (see ``rows.render``)."""
+    out = rows.lines
+    ids = s.ids
+    N = NULL
+    documents, versions = out["document"], out["version"]
     for doc in s.documents:
-        updated = max([doc.created_at, *(v.uploaded_at for v in doc.versions)])
-        add(
-            "document",
-            str(doc.pk),
-            doc.public_id,
-            cid,
-            doc.kind,
-            text(doc.title),
-            doc.sensitivity,
-            doc.redaction_status,
-            ref(doc.redaction_confirmed_by_id),
-            ts(doc.redaction_confirmed_at),
-            ref(doc.witness_id),
-            ref(doc.suspect_id),
-            str(doc.created_by_id),
-            ts(doc.created_at),
-            ts(updated),
+        updated = doc.created_at
+        for v in doc.versions:
+            if v.uploaded_at > updated:
+                updated = v.uploaded_at
+        documents.append(
+            f"{doc.pk}\t{doc.public_id}\t{cid}\t{doc.kind}\t{text(doc.title)}\t{doc.sensitivity}\t"
+            f"{doc.redaction_status}\t{ref(doc.redaction_confirmed_by_id)}\t"
+            f"{N if doc.redaction_confirmed_at is None else doc.redaction_confirmed_at.isoformat()}\t"
+            f"{ref(doc.witness_id)}\t{ref(doc.suspect_id)}\t{doc.created_by_id}\t{doc.created_at.isoformat()}\t"
+            f"{updated.isoformat()}"
         )
         for v in doc.versions:
-            add(
-                "version",
-                str(v.pk),
-                v.public_id,
-                str(doc.pk),
-                str(v.number),
-                v.name,
-                text(v.original_name),
-                str(len(v.content)),
-                v.sha256,
-                v.mime_type,
-                v.scan_status,
-                v.scan_detail,
-                ts(v.scanned_at),
-                ref(v.page_count),
-                text(v.text),
-                ts(v.text_extracted_at),
-                str(v.uploaded_by_id),
-                ts(v.uploaded_at),
+            versions.append(
+                f"{v.pk}\t{v.public_id}\t{doc.pk}\t{v.number}\t{v.name}\t{text(v.original_name)}\t{len(v.content)}\t"
+                f"{v.sha256}\t{v.mime_type}\t{v.scan_status}\t{v.scan_detail}\t"
+                f"{N if v.scanned_at is None else v.scanned_at.isoformat()}\t"
+                f"{ref(v.page_count)}\t{text(v.text)}\t"
+                f"{N if v.text_extracted_at is None else v.text_extracted_at.isoformat()}\t{v.uploaded_by_id}\t"
+                f"{v.uploaded_at.isoformat()}"
             )
+    exhibits, exhibit_docs, movements = out["exhibit"], out["exhibitdoc"], out["movement"]
     for e in s.exhibits:
-        add(
-            "exhibit",
-            str(e.pk),
-            e.public_id,
-            cid,
-            e.reference,
-            text(e.producer_name),
-            e.producer_initials,
-            str(e.number),
-            text(e.description),
-            text(e.location),
-            str(e.created_by_id),
-            ts(e.created_at),
+        exhibits.append(
+            f"{e.pk}\t{e.public_id}\t{cid}\t{e.reference}\t{text(e.producer_name)}\t{e.producer_initials}\t{e.number}\t"
+            f"{text(e.description)}\t{text(e.location)}\t{e.created_by_id}\t{e.created_at.isoformat()}"
         )
         for document_pk in e.documents:
-            add("exhibitdoc", str(s.ids("exhibitdoc")), str(e.pk), str(document_pk))
+            exhibit_docs.append(f"{ids('exhibitdoc')}\t{e.pk}\t{document_pk}")
         for pk, moved_at, source, target, handled_by, reason in e.movements:
-            add(
-                "movement",
-                str(pk),
-                str(e.pk),
-                ts(moved_at),
-                text(source),
-                text(target),
-                text(handled_by),
-                text(reason),
-                str(e.created_by_id),
-                ts(moved_at),
+            moved = moved_at.isoformat()
+            movements.append(
+                f"{pk}\t{e.pk}\t{moved}\t{text(source)}\t{text(target)}\t{text(handled_by)}\t{text(reason)}\t"
+                f"{e.created_by_id}\t{moved}"
             )
+    lines = out["unused"]
     for u in s.unused:
-        add(
-            "unused",
-            str(u.pk),
-            u.public_id,
-            cid,
-            u.schedule,
-            str(u.item_number),
-            text(u.description),
-            text(u.location),
-            text(u.sensitivity_reason),
-            flag(u.rebuttable_presumption),
-            ref(u.document_id),
-            u.prosecutor_decision,
-            text(u.decision_note),
-            ref(u.decided_by_id),
-            ts(u.decided_at),
-            str(u.created_by_id),
-            ts(u.created_at),
+        lines.append(
+            f"{u.pk}\t{u.public_id}\t{cid}\t{u.schedule}\t{u.item_number}\t{text(u.description)}\t{text(u.location)}\t"
+            f"{text(u.sensitivity_reason)}\t{'t' if u.rebuttable_presumption else 'f'}\t{ref(u.document_id)}\t"
+            f"{u.prosecutor_decision}\t{text(u.decision_note)}\t{ref(u.decided_by_id)}\t"
+            f"{N if u.decided_at is None else u.decided_at.isoformat()}\t"
+            f"{u.created_by_id}\t{u.created_at.isoformat()}"
         )
     if s.mg5 is not None:
         m = s.mg5
-        add(
-            "casesummary",
-            str(m.pk),
-            cid,
-            text(m.summary),
-            text(m.interview_summary),
-            ref(m.certified_by_id),
-            ts(m.certified_at),
-            ts(m.updated_at),
+        out["casesummary"].append(
+            f"{m.pk}\t{cid}\t{text(m.summary)}\t{text(m.interview_summary)}\t{ref(m.certified_by_id)}\t"
+            f"{N if m.certified_at is None else m.certified_at.isoformat()}\t{m.updated_at.isoformat()}"
         )
+    points, point_docs, point_exhibits = out["point"], out["pointdoc"], out["pointexhibit"]
     for p in s.points:
-        add("point", str(p.pk), p.public_id, cid, str(p.offence.pk), text(p.text), str(p.order))
+        points.append(f"{p.pk}\t{p.public_id}\t{cid}\t{p.offence.pk}\t{text(p.text)}\t{p.order}")
         for doc in p.documents:
-            add("pointdoc", str(s.ids("pointdoc")), str(p.pk), str(doc.pk))
+            point_docs.append(f"{ids('pointdoc')}\t{p.pk}\t{doc.pk}")
         for exhibit in p.exhibits:
-            add("pointexhibit", str(s.ids("pointexhibit")), str(p.pk), str(exhibit.pk))
+            point_exhibits.append(f"{ids('pointexhibit')}\t{p.pk}\t{exhibit.pk}")
+    submissions, items, reports = out["submission"], out["submissionitem"], out["report"]
     for sub in s.submissions:
         updated = sub.submitted_at or (sub.reports[-1][2] if sub.reports else sub.created_at)
-        add(
-            "submission",
-            str(sub.pk),
-            sub.public_id,
-            cid,
-            sub.stage,
-            sub.anticipated_plea,
-            sub.status,
-            jsonb(sub.snapshot),
-            text(sub.override_reason),
-            ref(sub.override_by_id),
-            ts(sub.override_at),
-            str(sub.created_by_id),
-            ts(sub.created_at),
-            ts(max(updated, sub.override_at or updated)),
-            ref(sub.submitted_by_id),
-            ts(sub.submitted_at),
+        if sub.override_at is not None and sub.override_at > updated:
+            updated = sub.override_at
+        submissions.append(
+            f"{sub.pk}\t{sub.public_id}\t{cid}\t{sub.stage}\t{sub.anticipated_plea}\t{sub.status}\t"
+            f"{jsonb(sub.snapshot)}\t{text(sub.override_reason)}\t{ref(sub.override_by_id)}\t"
+            f"{N if sub.override_at is None else sub.override_at.isoformat()}\t"
+            f"{sub.created_by_id}\t{sub.created_at.isoformat()}\t{updated.isoformat()}\t{ref(sub.submitted_by_id)}\t"
+            f"{N if sub.submitted_at is None else sub.submitted_at.isoformat()}"
         )
         for version_pk in sub.items:
-            add("submissionitem", str(s.ids("submissionitem")), str(sub.pk), str(version_pk))
+            items.append(f"{ids('submissionitem')}\t{sub.pk}\t{version_pk}")
         for pk, public_id, at, digest, findings, blocking, advisory, on_submission in sub.reports:
-            add(
-                "report",
-                str(pk),
-                public_id,
-                str(sub.pk),
-                _ruleset(),
-                digest,
-                jsonb(findings),
-                str(blocking),
-                str(advisory),
-                flag(on_submission),
-                ts(at),
+            reports.append(
+                f"{pk}\t{public_id}\t{sub.pk}\t{RULESET_VERSION}\t{digest}\t{jsonb(findings)}\t{blocking}\t"
+                f"{advisory}\t{'t' if on_submission else 'f'}\t{at.isoformat()}"
             )
         if sub.assessment is not None:
             apk, apublic, met, notes, by, at = sub.assessment
-            add("assessment", str(apk), apublic, str(sub.pk), flag(met), text(notes), str(by), ts(at))
+            out["assessment"].append(
+                f"{apk}\t{apublic}\t{sub.pk}\t{'t' if met else 'f'}\t{text(notes)}\t{by}\t{at.isoformat()}"
+            )
             for fpk, fpublic, code, note in sub.failures:
-                add("failure", str(fpk), fpublic, str(apk), code, text(note), "", "", NULL, NULL, "", "", NULL, NULL)
-
-
-def _ruleset() -> str:
-    from files.quality.rules import RULESET_VERSION
-
-    return RULESET_VERSION
+                out["failure"].append(
+                    f"{fpk}\t{fpublic}\t{apk}\t{code}\t{text(note)}\t\t\t{NULL}\t{NULL}\t\t\t{NULL}\t{NULL}"
+                )
 
 
 def render_charging(s: CaseStory, rows: Rows, cid: str) -> None:
