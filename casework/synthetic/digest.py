@@ -128,7 +128,8 @@ def _sorted_items(items: tuple[Any, ...] | list[Any]) -> list[str]:
 
 
 def _plain(value: Any) -> Any:
-    """What the app's plain definitions (``files.quality.rules``) makes of a collection item (for sorting by its ``repr``)."""
+    """A collection item as the app's plain definitions (``files.quality.rules``) see it, for sorting by its
+    ``repr``."""
     return dict(value.__dict__) if type(value) in _RECORDS else value
 
 
