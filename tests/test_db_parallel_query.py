@@ -76,7 +76,9 @@ def gunicorn(tmp_path: Path) -> Iterator[str]:
                 "1",
             ],
             cwd=ROOT,
-            env=_env(),
+            # Each request's connection closed when it ends, so that no session of gunicorn's is still open on
+            # the test database when pytest drops it.
+            env=_env(DATABASE_CONN_MAX_AGE="0"),
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
