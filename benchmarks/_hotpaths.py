@@ -150,7 +150,7 @@ class Databases:
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def use(self, cases: int, index: int = 0) -> str:
+    def use(self, cases: int, index: int) -> str:
         """Point the connection at the database for ``cases`` cases (the ``index``-th size asked for), filled with
         them; its name."""
         names = self.template.split(",")

@@ -279,8 +279,8 @@ def main(argv: list[str]) -> int:
     by_size: dict[int, dict[str, Any]] = {}
     with hp.Databases("concurrency", args.database, keep=args.keep, seed=args.seed) as databases:
         print(f"concurrency benchmark: sizes {args.cases}", flush=True)
-        for cases in args.cases:
-            databases.use(cases)
+        for index, cases in enumerate(args.cases):
+            databases.use(cases, index)
             connection.close()  # the server's workers are about to use the database: no idle transaction here
             by_size[cases] = measure(cases, args.clients, args.workers, args.warmup, args.duration)
             for run in ("floor", "case_list"):

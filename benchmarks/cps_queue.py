@@ -184,8 +184,8 @@ def main(argv: list[str]) -> int:
     by_size: dict[int, dict[str, Any]] = {}
     with hp.Databases("cps_queue", args.database, keep=args.keep, seed=args.seed) as databases:
         print(f"CPS queue and case detail benchmark: sizes {args.cases}, {args.runs} runs per figure", flush=True)
-        for cases in args.cases:
-            databases.use(cases)
+        for index, cases in enumerate(args.cases):
+            databases.use(cases, index)
             by_size[cases] = measure(cases, args.runs)
         smallest, largest = min(by_size), max(by_size)
         final = by_size[largest]
