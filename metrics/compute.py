@@ -28,8 +28,8 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from casework.hooks import is_being_created
 from casework.models import Case, OffenceAllegation
-from casework.services._common import is_being_created
 
 from . import rollup
 from .models import BuiltDay, DirtyDay, MetricSnapshot

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from datetime import date
 
 import rules
@@ -13,6 +12,10 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..choices import CaseFlag, EnhancedRights
+from ..hooks import CASE_CHANGED_HOOKS as CASE_CHANGED_HOOKS
+from ..hooks import is_being_created as is_being_created
+from ..hooks import notify_case_changed as notify_case_changed
+from ..hooks import notify_case_created as notify_case_created
 from ..models import Case
 
 NOT_ALLOWED = "You are not allowed to do this on this case."
@@ -41,12 +44,6 @@ def lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-# Called whenever a case's record changes, so other parts of the service can react (the file
-# quality checks re-run for draft files). Registered by those apps in AppConfig.ready(); casework
-# itself depends on none of them.
-CASE_CHANGED_HOOKS: list[Callable[[Case], None]] = []
-
-
 def derived_flags(case: Case) -> set[str]:
     """Flags the facts already say: a suspect under 18 makes it a youth case, a victim with enhanced
     rights as vulnerable or intimidated a vulnerable-victim case. They cannot be unticked by hand."""
@@ -63,37 +60,6 @@ def sync_derived_flags(case: Case) -> None:
     if missing:
         case.flags = sorted({*case.flags, *missing})
         case.save(update_fields=["flags", "updated_at"])
-
-
-# The case whose creation the hooks are being told of (``notify_case_created``), else None.
-_BEING_CREATED: ContextVar[int | None] = ContextVar("casework_case_being_created", default=None)
-
-
-def notify_case_changed(case: Case) -> None:
-    token = _BEING_CREATED.set(None)  # a change made by a hook while a case is created is an ordinary change
-    try:
-        for hook in CASE_CHANGED_HOOKS:
-            hook(case)
-    finally:
-        _BEING_CREATED.reset(token)
-
-
-def notify_case_created(case: Case) -> None:
-    """The case-changed hooks, told that this change is the case's creation (``is_being_created``)."""
-    token = _BEING_CREATED.set(case.pk)
-    try:
-        for hook in CASE_CHANGED_HOOKS:
-            hook(case)
-    finally:
-        _BEING_CREATED.reset(token)
-
-
-def is_being_created(case: Case) -> bool:
-    """Whether a case-changed hook is being told of the case's creation. A case just created has nothing but
-    its own row: no people, offences, custody, hearings, charging requests or decisions, material or deadlines,
-    and no earlier version. So a hook need read none of those: creating cases one after another through the
-    API costs each a dozen queries, not fifty."""
-    return case.pk is not None and _BEING_CREATED.get() == case.pk
 
 
 # Each returns more text the case can be found by, from what is on the case (the files app: its documents'

@@ -33,9 +33,10 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.choices import AuditEventType
 from accounts.models import User
+from casework.hooks import is_being_created
 from casework.models import Case, CustodyEvent, Suspect, Witness
 from casework.selectors import CASE_NOT_FOUND
-from casework.services._common import is_being_created, lock_case, raise_if, require_perm
+from casework.services._common import lock_case, raise_if, require_perm
 
 from ..choices import AnticipatedPlea, FileStage, SubmissionStatus
 from ..models import (

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ...choices import STATUTORY_DEADLINES
+from ...hooks import is_being_created
 from ...models import Case, Deadline
-from ...services._common import is_being_created
 from .. import calculations
 from ..calendar import WorkingCalendar
 from ..holidays import calendar_from_db
