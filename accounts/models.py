@@ -13,8 +13,11 @@ import pghistory
 import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, TextField
+from django.db.models.functions import Cast, Upper
 
 from .choices import CPS_ROLES, MANAGER_ROLES, POLICE_ROLES, AuditEventType, CourtKind, OrganisationKind, Role, Side
 
@@ -124,6 +127,27 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        # The case list's "officer in case" box (casework.selectors.officers_named): every word typed is a collar
+        # number or the start of a first or last name, within the user's force: UPPER(column) = / LIKE 'X%', which
+        # these serve (text_pattern_ops: the database's collation is not C). Without them the Met's 3,000 officers
+        # were read one by one for each lookup (3 ms at national size).
+        indexes = [
+            models.Index(
+                F("organisation"),
+                OpClass(Upper(Cast("shoulder_number", TextField())), "text_pattern_ops"),
+                name="user_force_collar_idx",
+            ),
+            models.Index(
+                F("organisation"),
+                OpClass(Upper(Cast("first_name", TextField())), "text_pattern_ops"),
+                name="user_force_first_name_idx",
+            ),
+            models.Index(
+                F("organisation"),
+                OpClass(Upper(Cast("last_name", TextField())), "text_pattern_ops"),
+                name="user_force_last_name_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

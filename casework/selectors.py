@@ -309,7 +309,9 @@ def officers_named(*, force: Organisation | None, text: str, limit: int) -> list
     words = OFFICER_WORD.findall(text)
     if force is None or not words:
         return []
-    officers = force_officers(force)
+    # Named by their own columns only: no organisation or unit joined (a hash of every unit in the country, for
+    # the one or two officers found).
+    officers = force_officers(force).select_related(None)
     for word in words:
         officers = officers.filter(
             Q(shoulder_number__iexact=word) | Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
