@@ -184,3 +184,8 @@ def end_of_day(day: date) -> datetime:
 
 def london_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
+
+
+def dmy(day: date) -> str:
+    """``f"{day:%d/%m/%Y}"`` without ``strftime`` (for years of four digits, as every generated date has)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"

@@ -153,8 +153,17 @@ class Rows:
 
     def payload(self) -> dict[str, bytes]:
         """Each table's COPY text, encoded here (in the worker process) so that the loading process only passes
-        the bytes on: it and the database server are one pipeline, which the worker processes must not wait on."""
-        return {table: ("\n".join(rows) + "\n").encode() for table, rows in self.lines.items() if rows}
+        the bytes on: it and the database server are one pipeline, which the worker processes must not wait on.
+        Each line is encoded on its own: a table's text joined first is held in the widest form any of its lines
+        needs (one line with a character beyond Latin-1 makes it two bytes a character), and encoding that to UTF-8
+        takes the slow path over all of it; an ASCII line encodes as a copy."""
+        out = {}
+        for table, rows in self.lines.items():
+            if rows:
+                encoded = [line.encode() for line in rows]
+                encoded.append(b"")  # the last line's end
+                out[table] = b"\n".join(encoded)
+        return out
 
 
 def copy_payload(cursor: CursorWrapper, table_spec: TableSpec, payload: bytes) -> None:

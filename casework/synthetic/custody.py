@@ -55,7 +55,7 @@ class CustodySteps(StoryBase):
         extended = long and may_extend and d.chance(0.15)
         for n, suspect in enumerate(self.suspects):
             suspect.custody_record_number = (
-                f"{self.force.code}{self.unit.code}/{d.randint(10000, 99999)}/{detained_at:%y}"
+                f"{self.force.code}{self.unit.code}/{d.randint(10000, 99999)}/{detained_at.year % 100:02d}"
             )
             self.event(
                 suspect,

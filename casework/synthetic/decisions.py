@@ -21,7 +21,7 @@ from charging.choices import (
 
 from . import distributions as dist
 from .cases import CaseStory
-from .context import local, london_date
+from .context import dmy, local, london_date
 from .records import ActionItemRec, DecisionRec, RequestRec, ResubmissionRec, VictimUpdateRec
 from .story import SERIOUS_PROFILES, Later
 
@@ -129,7 +129,7 @@ class Decisions:
             if threshold:
                 decision.threshold_review_on = london_date(decided) + timedelta(days=28)
             for offence in s.active_offences():
-                wording = f"On {offence.committed_on:%d/%m/%Y} at {s.location}: {offence.offence_code.title}."
+                wording = f"On {dmy(offence.committed_on)} at {s.location}: {offence.offence_code.title}."
                 decision.charges.append((s.ids("decisioncharge"), offence, wording))
                 decision._charges.append(offence.pk)
                 charged.append(offence.pk)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import operator
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -47,8 +48,8 @@ _BY_TYPE: dict[str, str] = {
     "bool": '("true" if @ else "false")',
     "int": "_i(@)",
     "int | None": '("null" if @ is None else _i(@))',
-    "date": "_d(@)",
-    "date | None": '("null" if @ is None else _d(@))',
+    "date": "(_q + @.isoformat() + _q)",  # default=str: str(date) is its ISO form, plain ASCII
+    "date | None": '("null" if @ is None else _q + @.isoformat() + _q)',
     "tuple[str, ...]": '("[" + ",".join(map(_s, @)) + "]")',
 }
 
@@ -65,7 +66,7 @@ def _encoder(cls: type) -> Callable[[Any], str]:
         expression = _BY_TYPE.get(str(f.type), "_g(@)").replace("@", f"o.{f.name}")
         cells.append(f'"{f.name}":{{{expression}}}')
     source = "def encode(o):\n    return f'{{" + ",".join(cells) + "}}'\n"
-    scope: dict[str, Any] = {"_s": _string, "_i": int.__repr__, "_d": _day, "_g": _generic}
+    scope: dict[str, Any] = {"_s": _string, "_i": int.__repr__, "_q": '"', "_g": _generic}
     exec(source, scope)  # noqa: S102 - source built above from the dataclass's own field names
     return scope["encode"]  # type: ignore[no-any-return]
 
@@ -90,6 +91,10 @@ _RECORDS: dict[type, Callable[[Any], str]] = {
         PointFact,
         CaseSummaryFact,
     )
+}
+# Each record's first field (its ``id`` where it has one): what its ``repr`` starts with.
+_FIRST: dict[type, Callable[[Any], Any]] = {
+    cls: operator.attrgetter(dataclasses.fields(cls)[0].name) for cls in _RECORDS
 }
 _FILE_KEYS = tuple((f'"{f.name}":', f.name) for f in sorted(dataclasses.fields(FileFacts), key=lambda f: f.name))
 
@@ -119,11 +124,14 @@ def _text(facts: FileFacts) -> str:
 
 def _sorted_items(items: tuple[Any, ...] | list[Any]) -> list[str]:
     """The items of a top-level collection as JSON, in the order ``FileFacts.as_json`` sorts them."""
-    if items and all(type(item) in _RECORDS for item in items):
-        first = [next(iter(item.__dict__.values())) for item in items]
-        if len(set(first)) == len(first) and all(type(v) is str and len(v) == _UUID_LENGTH for v in first):
-            ordered = sorted(zip(first, items, strict=True), key=lambda pair: pair[0])
-            return [_RECORDS[type(item)](item) for _id, item in ordered]
+    if items:
+        cls = type(items[0])
+        encode = _RECORDS.get(cls)
+        if encode is not None and all(type(item) is cls for item in items):
+            first = list(map(_FIRST[cls], items))
+            if len(set(first)) == len(first) and all(type(v) is str and len(v) == _UUID_LENGTH for v in first):
+                # Distinct ids: the pairs sort by their id alone, never by the text beside it.
+                return [line for _id, line in sorted(zip(first, map(encode, items), strict=True))]
     return [_value(item) for item in sorted(items, key=lambda item: repr(_plain(item)))]
 
 

@@ -4,6 +4,8 @@ database, for the records as they were at a moment), its inputs digest, and the 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -234,162 +236,125 @@ class FileFactsSteps:
         findings: list[Any],
         report_id: str,
         moment: datetime,
-    ) -> dict[str, Any]:
-        """``files.services.submissions.build_snapshot`` for the records as they were at ``moment``."""
+    ) -> str:
+        """``files.services.submissions.build_snapshot`` for the records as they were at ``moment``, as the JSON text
+        ``json.dumps(snapshot, separators=(",", ":"), ensure_ascii=False)`` gives (the same keys in the same order):
+        written directly, without building the dict and walking it again to encode it (the snapshot is the largest
+        value of a case)."""
         today = facts.as_of
         people = {p.pk: p for p in s.suspects}
         officer = s.ref.people[s.oic]
         supervisor = s.ref.people[s.supervisor]
         blocking, advisory = counts(findings)
-        return {
-            "ruleset_version": RULESET_VERSION,
-            "inputs_digest": self.digest(facts),
-            "report": report_id,
-            "as_of": today.isoformat(),
-            "case": {
-                "urn": display_urn(s.case.urn),
-                "flags": sorted(s.flags),
-                "summary": s.case.summary,
-                "officer_in_case": officer.full_name,
-            },
-            "stage": submission.stage,
-            "anticipated_plea": submission.anticipated_plea,
-            "override": (
-                {
-                    "reason": submission.override_reason,
-                    "by": supervisor.full_name,
-                    "at": submission.override_at.isoformat() if submission.override_at else None,
-                }
-                if submission.override_at
-                else None
-            ),
-            "suspects": [
-                {
-                    "id": p.public_id,
-                    "name": p.full_name,
-                    "date_of_birth": _iso(p.date_of_birth),
-                    "pnc_id": p.pnc_id,
-                    "asn": p.asn,
-                    "interpreter_language": p.interpreter_language,
-                    "needs_appropriate_adult": p.needs_appropriate_adult,
-                    "vulnerabilities": p.vulnerabilities,
-                    "custody_status": next((f.custody_status for f in facts.suspects if f.id == p.public_id), ""),
-                }
-                for p in s.suspects
-            ],
-            "offences": [
-                {
-                    "id": o.public_id,
-                    "suspect": people[o.suspect_id].public_id,
-                    "code": o.code_with_qualifier,
-                    "title": o.offence_code.title,
-                    "mode_of_trial": o.offence_code.mode_of_trial,
-                    "committed_on": _iso(o.committed_on),
-                    "committed_until": _iso(o.committed_until),
-                    "location": o.location,
-                    "particulars": o.particulars,
-                    "status": o.status_at(moment),
-                }
-                for o in s.offences
-            ],
-            "witnesses": [
-                {
-                    "id": w.public_id,
-                    "name": w.full_name,
-                    "under_18": _under_18(w.date_of_birth, today),
-                    "witness_type": w.witness_type,
-                    "is_key": w.is_key,
-                    "vulnerability": w.vulnerability,
-                    "special_measures": list(w.special_measures),
-                    "willing_to_attend": w.willing_to_attend,
-                    "no_dates_to_avoid": w.no_dates_to_avoid,
-                    "dates_to_avoid": [
-                        {"from": _iso(start), "to": _iso(end), "reason": reason}
-                        for _pk, start, end, reason in w.unavailable
-                    ],
-                }
-                for w in s.witnesses
-            ],
-            "victims": [
-                {
-                    "id": v.public_id,
-                    "name": v.full_name,
-                    "under_18": _under_18(v.date_of_birth, today),
-                    "is_organisation": v.is_organisation,
-                    "enhanced_rights": list(v.enhanced_rights),
-                    "personal_statement": v.personal_statement_at(moment),
-                    "first_statement_on": _iso(v.first_statement_on),
-                }
-                for v in s.victims
-            ],
-            "mg5": (
-                {
-                    "summary": s.mg5.summary,
-                    "interview_summary": s.mg5.interview_summary,
-                    "certified_by": supervisor.full_name if s.mg5.certified_at and s.mg5.certified_at <= moment else "",
-                    "certified_at": _iso(s.mg5.certified_at)
-                    if s.mg5.certified_at and s.mg5.certified_at <= moment
-                    else None,
-                }
-                if s.mg5 is not None and s.mg5.created_at <= moment
-                else None
-            ),
-            "points_to_prove": [
-                {
-                    "id": p.id,
-                    "offence": p.offence_id,
-                    "text": p.text,
-                    "documents": sorted(p.document_ids),
-                    "exhibits": sorted(
-                        e.reference for point in s.points if point.public_id == p.id for e in point.exhibits
-                    ),
-                }
-                for p in facts.points
-            ],
-            "exhibits": [
-                {
-                    "id": e.public_id,
-                    "reference": e.reference,
-                    "description": e.description,
-                    "producer": e.producer_name,
-                    "location": e.location,
-                    "documents": sorted(doc.public_id for doc in s.documents if doc.pk in e.documents),
-                }
-                for e in s.exhibits
-                if e.created_at <= moment
-            ],
-            "unused_items": [
-                {
-                    "id": u.public_id,
-                    "schedule": u.schedule,
-                    "item_number": u.item_number,
-                    "description": u.description,
-                    "location": u.location,
-                    "sensitivity_reason": u.sensitivity_reason,
-                    "rebuttable_presumption": u.rebuttable_presumption,
-                    "document": None,
-                }
-                for u in s.unused
-                if u.created_at <= moment
-            ],
-            "documents": [
-                {
-                    "id": f.id,
-                    "title": f.title,
-                    "kind": f.kind,
-                    "version": f.version_number,
-                    "version_id": f.version_id,
-                    "sha256": f.sha256,
-                    "sensitive": f.sensitive,
-                }
-                for f in sorted(facts.documents, key=lambda f: (f.kind, f.title, f.id))
-            ],
-            "quality": {"blocking": blocking, "advisory": advisory},
-        }
+        case = s.case
+        if submission.override_at:
+            override = (
+                f'{{"reason":{_s(submission.override_reason)},"by":{_s(supervisor.full_name)},'
+                f'"at":"{submission.override_at.isoformat()}"}}'
+            )
+        else:
+            override = "null"
+        custody = {f.id: f.custody_status for f in reversed(facts.suspects)}  # the first of an id, as next() finds
+        suspects = ",".join(
+            f'{{"id":{_s(p.public_id)},"name":{_s(p.full_name)},"date_of_birth":{_od(p.date_of_birth)},'
+            f'"pnc_id":{_s(p.pnc_id)},"asn":{_s(p.asn)},"interpreter_language":{_s(p.interpreter_language)},'
+            f'"needs_appropriate_adult":{_b(p.needs_appropriate_adult)},"vulnerabilities":{_s(p.vulnerabilities)},'
+            f'"custody_status":{_s(custody.get(p.public_id, ""))}}}'
+            for p in s.suspects
+        )
+        offences = ",".join(
+            f'{{"id":{_s(o.public_id)},"suspect":{_s(people[o.suspect_id].public_id)},'
+            f'"code":{_s(o.code_with_qualifier)},"title":{_s(o.offence_code.title)},'
+            f'"mode_of_trial":{_s(o.offence_code.mode_of_trial)},"committed_on":{_od(o.committed_on)},'
+            f'"committed_until":{_od(o.committed_until)},"location":{_s(o.location)},'
+            f'"particulars":{_s(o.particulars)},"status":{_s(o.status_at(moment))}}}'
+            for o in s.offences
+        )
+        witnesses = ",".join(
+            f'{{"id":{_s(w.public_id)},"name":{_s(w.full_name)},"under_18":{_b(_under_18(w.date_of_birth, today))},'
+            f'"witness_type":{_s(w.witness_type)},"is_key":{_b(w.is_key)},"vulnerability":{_s(w.vulnerability)},'
+            f'"special_measures":{_strings(w.special_measures)},"willing_to_attend":{_b(w.willing_to_attend)},'
+            f'"no_dates_to_avoid":{_b(w.no_dates_to_avoid)},"dates_to_avoid":['
+            + ",".join(
+                f'{{"from":{_od(start)},"to":{_od(end)},"reason":{_s(reason)}}}'
+                for _pk, start, end, reason in w.unavailable
+            )
+            + "]}"
+            for w in s.witnesses
+        )
+        victims = ",".join(
+            f'{{"id":{_s(v.public_id)},"name":{_s(v.full_name)},"under_18":{_b(_under_18(v.date_of_birth, today))},'
+            f'"is_organisation":{_b(v.is_organisation)},"enhanced_rights":{_strings(v.enhanced_rights)},'
+            f'"personal_statement":{_s(v.personal_statement_at(moment))},'
+            f'"first_statement_on":{_od(v.first_statement_on)}}}'
+            for v in s.victims
+        )
+        mg5 = s.mg5
+        if mg5 is not None and mg5.created_at <= moment:
+            certified = mg5.certified_at is not None and mg5.certified_at <= moment
+            summary = (
+                f'{{"summary":{_s(mg5.summary)},"interview_summary":{_s(mg5.interview_summary)},'
+                f'"certified_by":{_s(supervisor.full_name if certified else "")},'
+                f'"certified_at":{_od(mg5.certified_at if certified else None)}}}'
+            )
+        else:
+            summary = "null"
+        points = ",".join(
+            f'{{"id":{_s(p.id)},"offence":{_s(p.offence_id)},"text":{_s(p.text)},'
+            f'"documents":{_strings(sorted(p.document_ids))},"exhibits":'
+            + _strings(sorted(e.reference for point in s.points if point.public_id == p.id for e in point.exhibits))
+            + "}"
+            for p in facts.points
+        )
+        exhibits = ",".join(
+            f'{{"id":{_s(e.public_id)},"reference":{_s(e.reference)},"description":{_s(e.description)},'
+            f'"producer":{_s(e.producer_name)},"location":{_s(e.location)},"documents":'
+            + _strings(sorted(doc.public_id for doc in s.documents if doc.pk in e.documents))
+            + "}"
+            for e in s.exhibits
+            if e.created_at <= moment
+        )
+        unused = ",".join(
+            f'{{"id":{_s(u.public_id)},"schedule":{_s(u.schedule)},"item_number":{_i(u.item_number)},'
+            f'"description":{_s(u.description)},"location":{_s(u.location)},'
+            f'"sensitivity_reason":{_s(u.sensitivity_reason)},'
+            f'"rebuttable_presumption":{_b(u.rebuttable_presumption)},"document":null}}'
+            for u in s.unused
+            if u.created_at <= moment
+        )
+        documents = ",".join(
+            f'{{"id":{_s(f.id)},"title":{_s(f.title)},"kind":{_s(f.kind)},"version":{_i(f.version_number)},'
+            f'"version_id":{_s(f.version_id)},"sha256":{_s(f.sha256)},"sensitive":{_b(f.sensitive)}}}'
+            for f in sorted(facts.documents, key=lambda f: (f.kind, f.title, f.id))
+        )
+        return (
+            f'{{"ruleset_version":{_s(RULESET_VERSION)},"inputs_digest":{_s(self.digest(facts))},'
+            f'"report":{_s(report_id)},"as_of":"{today.isoformat()}",'
+            f'"case":{{"urn":{_s(display_urn(case.urn))},"flags":{_strings(sorted(s.flags))},'
+            f'"summary":{_s(case.summary)},"officer_in_case":{_s(officer.full_name)}}},'
+            f'"stage":{_s(submission.stage)},"anticipated_plea":{_s(submission.anticipated_plea)},'
+            f'"override":{override},"suspects":[{suspects}],"offences":[{offences}],"witnesses":[{witnesses}],'
+            f'"victims":[{victims}],"mg5":{summary},"points_to_prove":[{points}],"exhibits":[{exhibits}],'
+            f'"unused_items":[{unused}],"documents":[{documents}],'
+            f'"quality":{{"blocking":{_i(blocking)},"advisory":{_i(advisory)}}}}}'
+        )
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+# JSON as ``json.dumps(..., ensure_ascii=False)`` writes each kind of value (``snapshot``).
+_s = json.encoder.encode_basestring  # a string (in C)
+_i = int.__repr__
+
+
+def _b(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _od(value: date | datetime | None) -> str:
+    return "null" if value is None else f'"{value.isoformat()}"'
+
+
+def _strings(values: Iterable[str]) -> str:
+    return "[" + ",".join(map(_s, values)) + "]"
 
 
 def _under_18(born: date | None, day: date) -> bool:

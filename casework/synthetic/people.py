@@ -18,6 +18,7 @@ from casework.identifiers import pnc_check_letter
 
 from . import distributions as dist
 from . import offences
+from .context import dmy
 from .organisations import Code
 from .records import (
     OffenceRec,
@@ -240,5 +241,5 @@ class PeopleSteps(StoryBase):
 
 
 def _particulars(code: Code, suspect: SuspectRec, committed: date, until: date | None, place: str) -> str:
-    when = f"between {committed:%d/%m/%Y} and {until:%d/%m/%Y}" if until else f"on {committed:%d/%m/%Y}"
+    when = f"between {dmy(committed)} and {dmy(until)}" if until else f"on {dmy(committed)}"
     return f"{suspect.first_names} {suspect.last_name.upper()}, {when}, {place}: {code.title}."

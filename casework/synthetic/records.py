@@ -410,7 +410,7 @@ class SubmissionRec:
     override_reason: str = ""
     override_by_id: int | None = None
     override_at: datetime | None = None
-    snapshot: dict[str, Any] = field(default_factory=dict)
+    snapshot: str = "{}"  # what was sent, as JSON text (``filefacts.snapshot``)
     items: list[int] = field(default_factory=list)  # version pks
     # (pk, public_id, created_at, digest, findings, blocking, advisory, on_submission)
     reports: list[tuple[int, str, datetime, str, list[dict[str, Any]], int, int, bool]] = field(default_factory=list)

@@ -10,6 +10,8 @@ from files.quality.rules import RULESET_VERSION
 
 from .copy import NULL, Rows, day, flag, jsonb, ref, text, ts
 
+BACKSLASH, ESCAPED_BACKSLASH = "\\", "\\\\"  # COPY text escapes the JSON text's backslashes (``copy.jsonb``)
+
 if TYPE_CHECKING:
     from .cases import CaseStory
 
@@ -84,7 +86,8 @@ def render_material(s: CaseStory, rows: Rows, cid: str) -> None:
             updated = sub.override_at
         submissions.append(
             f"{sub.pk}\t{sub.public_id}\t{cid}\t{sub.stage}\t{sub.anticipated_plea}\t{sub.status}\t"
-            f"{jsonb(sub.snapshot)}\t{text(sub.override_reason)}\t{ref(sub.override_by_id)}\t"
+            f"{sub.snapshot.replace(BACKSLASH, ESCAPED_BACKSLASH)}\t{text(sub.override_reason)}\t"
+            f"{ref(sub.override_by_id)}\t"
             f"{N if sub.override_at is None else sub.override_at.isoformat()}\t"
             f"{sub.created_by_id}\t{sub.created_at.isoformat()}\t{updated.isoformat()}\t{ref(sub.submitted_by_id)}\t"
             f"{N if sub.submitted_at is None else sub.submitted_at.isoformat()}"
