@@ -9,6 +9,7 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.audit import audit_record
 from accounts.choices import AuditEventType
+from accounts.models import Organisation, Unit, User
 from config.api_docs import ERROR_RESPONSES
 
 from ..choices import CaseFlag, CaseStatus
@@ -92,6 +94,65 @@ def _resolve_details(data: dict[str, Any], current: CaseDetails, force_name: str
     return replace(current, **changes)
 
 
+_STATUS_LABELS = {str(value): str(label) for value, label in CaseStatus.choices}
+_FLAG_LABELS = {str(value): str(label) for value, label in CaseFlag.choices}
+# The representations of CaseOutput's own fields, so that dates, times and booleans come out as it writes them.
+_DATE = serializers.DateField()
+_DATE_TIME = serializers.DateTimeField()
+_BOOLEAN = serializers.BooleanField()
+
+
+# What listed_cases reads, and no more: a page is 50 cases, each with its force, unit, Area and officer in case.
+_USER_COLUMNS = ("public_id", "first_name", "last_name")
+_LISTED_COLUMNS = (
+    *("public_id", "urn", "status", "flags", "summary", "reported_on", "sent_to_cps_at", "sent_to_cps_direct"),
+    *("created_at", "updated_at", "supervisor"),
+    *(f"{relation}__{column}" for relation in ("force", "unit", "cps_area") for column in ("code", "name")),
+    *(f"officer_in_case__{column}" for column in _USER_COLUMNS),
+)
+
+
+def _organisation(organisation: Organisation | Unit | None) -> dict[str, str] | None:
+    return None if organisation is None else {"code": str(organisation.code), "name": str(organisation.name)}
+
+
+def _user(user: User | None) -> dict[str, str] | None:
+    return None if user is None else {"id": str(user.public_id), "name": str(user.get_full_name())}
+
+
+def _when(value: Any, field: serializers.Field) -> Any:  # type: ignore[type-arg]
+    return None if value is None else field.to_representation(value)
+
+
+def listed_cases(cases: list[Case]) -> list[dict[str, Any]]:
+    """``CaseOutput(cases, many=True).data``, written out field by field: the same keys, in the same order, with the
+    same values. The serializer's machinery (a bound copy of every field, nested serializers for the force, unit,
+    Area and officers) cost more than the rest of the request for a page of 50 cases."""
+    return [
+        {
+            "id": str(case.public_id),
+            "urn": str(case.urn),
+            "urn_display": str(case.urn_display),
+            "status": str(case.status),
+            "status_label": _STATUS_LABELS.get(str(case.status), str(case.status)),
+            "flags": [None if flag is None else str(flag) for flag in case.flags],
+            "flag_labels": [_FLAG_LABELS.get(str(flag), str(flag)) for flag in case.flags],
+            "summary": str(case.summary),
+            "force": _organisation(case.force),
+            "unit": _organisation(case.unit),
+            "cps_area": _organisation(case.cps_area),
+            "officer_in_case": _user(case.officer_in_case),
+            "supervisor": _user(case.supervisor),
+            "reported_on": _when(case.reported_on, _DATE),
+            "sent_to_cps_at": _when(case.sent_to_cps_at, _DATE_TIME),
+            "sent_to_cps_direct": _when(case.sent_to_cps_direct, _BOOLEAN),
+            "created_at": _when(case.created_at, _DATE_TIME),
+            "updated_at": _when(case.updated_at, _DATE_TIME),
+        }
+        for case in cases
+    ]
+
+
 class CaseListApi(APIView):
     """Cases the caller may see. ``GET`` searches and lists them by cursor; ``POST`` opens a case
     for the caller's own force."""
@@ -146,13 +207,18 @@ class CaseListApi(APIView):
         )
         # The supervisor of the page's cases only: joined, the planner hashes every user in the country to join a
         # search's few hundred matches before keeping a page of them.
-        cases = case_search_visible_to(user=acting_user(request), filters=filters).prefetch_related("supervisor")
+        supervisors = User.objects.select_related(None).only(*_USER_COLUMNS)
+        cases = (
+            case_search_visible_to(user=acting_user(request), filters=filters)
+            .only(*_LISTED_COLUMNS)
+            .prefetch_related(Prefetch("supervisor", queryset=supervisors))
+        )
         ordering = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
         if filters.sort == RELEVANCE and filters.query.strip():
             ordering = ("-rank", "-id")  # the selector's rank annotation
         paginator = CaseCursorPagination(ordering)
         page = paginator.paginate_queryset(cases, request, view=self)
-        return paginator.get_paginated_response(CaseOutput(page, many=True).data)
+        return paginator.get_paginated_response(listed_cases(page or []))
 
     @extend_schema(
         request=CaseCreateInput,
