@@ -3,27 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 
-from alerts.selectors import unacknowledged_label
+from alerts.selectors import COUNT_SHOWN_UP_TO, unacknowledged
+from config.counting import counts_up_to
 
-from .models import User
-from .navigation import navigation_for
-from .notifications import notifications_for
+from .navigation import navigation_for, url_of
+from .notifications import UNREAD_SHOWN_UP_TO, count_label, unread
 
-# The navigation shows at most "99+ unread": this runs on every page, so it reads a bounded handful of rows
-# through the inbox index rather than counting the user's whole history.
-UNREAD_SHOWN_UP_TO = 99
-
-
-def unread_label(user: User) -> str:
-    """``"3"``, ``"99+"``, or ``""`` when nothing is unread."""
-    unread = notifications_for(user=user).filter(read_at__isnull=True).values_list("pk", flat=True)
-    found = len(unread[: UNREAD_SHOWN_UP_TO + 1])
-    if found > UNREAD_SHOWN_UP_TO:
-        return f"{UNREAD_SHOWN_UP_TO}+"
-    return str(found) if found else ""
+# The navigation shows at most "99+ unread" and "99+ unacknowledged": this runs on every page, so it reads a bounded
+# handful of rows through each inbox index rather than counting the user's whole history, and both counts in one
+# query (accounts.notifications.unread, alerts.selectors.unacknowledged).
+SHOWN_UP_TO = min(UNREAD_SHOWN_UP_TO, COUNT_SHOWN_UP_TO)
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -31,15 +23,17 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"service_name": settings.SERVICE_NAME, "navigation": []}
     navigation = navigation_for(user, request.path)
-    # The unread count rides on the Notifications entry, so only people who have that entry pay for it.
-    inbox = reverse("notifications:list")
-    alerts = reverse("alerts:alert-list")
+    # Each count rides on its entry, so only people who have that entry pay for it.
+    counted: dict[str, tuple[dict[str, Any], QuerySet[Any, int]]] = {}
     for item in navigation:
-        if item["url"] == inbox:
-            item["unread"] = unread_label(user)
-        elif item["url"] == alerts:
-            # Bounded like the unread count (alerts.selectors.unacknowledged_count).
-            waiting = unacknowledged_label(user=user)
-            if waiting:
-                item["label"] = f"{item['label']} ({waiting} unacknowledged)"
+        if item["url"] == url_of("notifications:list"):
+            counted["unread"] = (item, unread(user=user))
+        elif item["url"] == url_of("alerts:alert-list"):
+            counted["alerts"] = (item, unacknowledged(user=user))
+    found = dict(zip(counted, counts_up_to([qs for _item, qs in counted.values()], SHOWN_UP_TO), strict=True))
+    if "unread" in found:
+        counted["unread"][0]["unread"] = count_label(found["unread"], up_to=SHOWN_UP_TO)
+    if waiting := count_label(found.get("alerts", 0), up_to=SHOWN_UP_TO):
+        item = counted["alerts"][0]
+        item["label"] = f"{item['label']} ({waiting} unacknowledged)"
     return {"service_name": settings.SERVICE_NAME, "navigation": navigation}

@@ -67,22 +67,34 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by(*LIST_ORDERING)
 
 
+def unread(*, user: User) -> QuerySet[Notification, int]:
+    """The ids of the user's unread notifications, in the order of ``notification_inbox_idx``, so that a count
+    bounded by a slice stops after that many rows of the index."""
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)
+    )
+
+
 def unread_count(*, user: User, up_to: int = UNREAD_SHOWN_UP_TO) -> int:
     """How many of the user's notifications are unread, counted up to ``up_to + 1`` at most: reading
     more would only ever be shown as "99+"."""
     if not user.is_authenticated:
         return 0
-    # In the order of ``notification_inbox_idx``, so the scan stops after up_to + 1 rows.
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")
-    return len(unread.values_list("pk", flat=True)[: up_to + 1])
+    return len(unread(user=user)[: up_to + 1])
+
+
+def count_label(found: int, *, up_to: int = UNREAD_SHOWN_UP_TO) -> str:
+    """A count as the navigation shows it: ``"3"``, ``"99+"`` above ``up_to``, or ``""`` for none."""
+    if found > up_to:
+        return f"{up_to}+"
+    return str(found) if found else ""
 
 
 def unread_label(*, user: User) -> str:
     """``"3"``, ``"99+"``, or ``""`` when nothing is unread."""
-    found = unread_count(user=user)
-    if found > UNREAD_SHOWN_UP_TO:
-        return f"{UNREAD_SHOWN_UP_TO}+"
-    return str(found) if found else ""
+    return count_label(unread_count(user=user))
 
 
 def mark_read(*, user: User, public_id: uuid.UUID | None = None) -> int:

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from accounts.access import case_scope_for
 from accounts.models import User
+from accounts.notifications import count_label
 
 from .models import Alert
 
@@ -75,28 +76,29 @@ def alert_get_for(*, user: User, public_id: uuid.UUID | str) -> Alert:
         raise Http404(ALERT_NOT_FOUND) from exc
 
 
-def unacknowledged_count(*, user: User, up_to: int = COUNT_SHOWN_UP_TO) -> int:
-    """How many of the user's alerts still wait for them (not acknowledged, not dismissed), counted up to
-    ``up_to + 1`` at most: reading more would only ever be shown as "99+"."""
-    if not user.is_authenticated:
-        return 0
-    waiting = (
+def unacknowledged(*, user: User) -> QuerySet[Alert, int]:
+    """The ids of the user's alerts that still wait for them (not acknowledged, not dismissed), in the order of
+    ``alert_inbox_idx``: a count bounded by a slice stops after that many rows. Unordered, PostgreSQL reads every
+    waiting alert first (a bitmap scan), thousands for a manager told of a force's escalations."""
+    return (
         Alert.objects.filter(recipient_id=user.pk, acknowledged_at__isnull=True, dismissed_at__isnull=True)
         .filter(case_scope_for(user).as_q(prefix="deadline__case__"))
-        # In the order of ``alert_inbox_idx``, so the scan stops after up_to + 1 rows: unordered, PostgreSQL
-        # reads every waiting alert first (a bitmap scan), thousands for a manager told of a force's escalations.
         .order_by("-created_at")
         .values_list("pk", flat=True)
     )
-    return len(waiting[: up_to + 1])
+
+
+def unacknowledged_count(*, user: User, up_to: int = COUNT_SHOWN_UP_TO) -> int:
+    """How many of the user's alerts still wait for them, counted up to ``up_to + 1`` at most: reading more would
+    only ever be shown as "99+"."""
+    if not user.is_authenticated:
+        return 0
+    return len(unacknowledged(user=user)[: up_to + 1])
 
 
 def unacknowledged_label(*, user: User) -> str:
     """``"3"``, ``"99+"``, or ``""`` when nothing waits."""
-    found = unacknowledged_count(user=user)
-    if found > COUNT_SHOWN_UP_TO:
-        return f"{COUNT_SHOWN_UP_TO}+"
-    return str(found) if found else ""
+    return count_label(unacknowledged_count(user=user), up_to=COUNT_SHOWN_UP_TO)
 
 
 def threshold_in_words(threshold: str) -> str:
