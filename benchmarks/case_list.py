@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("DATABASE_PARALLEL_QUERY", "off")  # served as a web process serves them: see _hotpaths
 
 import django
 
