@@ -210,7 +210,8 @@ class AuditEvent(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     event_type = models.CharField(max_length=50, choices=AuditEventType.choices, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Indexed by audit_actor_idx (actor, -occurred_at).
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
     # Copied at the time of the event: a later change of role or organisation must not rewrite it.
     actor_username = models.CharField(max_length=150, blank=True)
     actor_roles = ArrayField(models.CharField(max_length=40), default=list, blank=True)
@@ -218,8 +219,10 @@ class AuditEvent(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     object_type = models.CharField(max_length=100, blank=True, help_text="app_label.model of the object.")
-    object_id = models.CharField(max_length=64, blank=True, db_index=True, help_text="Public id of the object.")
-    case_id = models.UUIDField(null=True, blank=True, db_index=True, help_text="Public id of the case, if any.")
+    # Indexed by audit_object_idx (object_type, object_id): every lookup of an object's events names its type.
+    object_id = models.CharField(max_length=64, blank=True, help_text="Public id of the object.")
+    # Indexed by audit_case_idx (case_id, occurred_at).
+    case_id = models.UUIDField(null=True, blank=True, help_text="Public id of the case, if any.")
     summary = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -293,7 +296,8 @@ class Notification(models.Model):
     the case views like any other."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    # Indexed by notification_inbox_idx and notification_list_idx (recipient, ...).
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", db_index=False)
     kind = models.CharField(max_length=50)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)

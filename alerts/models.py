@@ -19,10 +19,14 @@ class Alert(models.Model):
     (``T-14d``, ``T-2wd``, ``T-2h``, ``overdue``; ``escalated:<key>`` for the copy a manager gets)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="alerts")
+    # Indexed by alert_once_per_threshold (deadline, threshold, recipient).
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="alerts", db_index=False)
     # Copied from the deadline: the inbox and the API scope alerts by the case the user may see.
     case_id = models.UUIDField()
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    # Indexed by alert_inbox_idx (recipient, acknowledged_at, -created_at).
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
     threshold = models.CharField(max_length=40)
     due_at = models.DateTimeField(help_text="The deadline's due time when the alert was raised.")
     subject = models.CharField(max_length=300)
@@ -81,7 +85,8 @@ class AlertDelivery(models.Model):
     (at once for an urgent alert, in the daily digest otherwise), retried with backoff until it is sent or
     has failed ``ALERT_DELIVERY_MAX_ATTEMPTS`` times."""
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed by alert_delivery_once_per_channel (alert, channel).
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     channel = models.CharField(max_length=20, choices=DeliveryChannel.choices, default=DeliveryChannel.EMAIL)
     status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     digest = models.BooleanField(default=False, help_text="Goes in the recipient's daily digest.")

@@ -100,9 +100,12 @@ class OffenceCode(models.Model):
 @pghistory.track(exclude=["search_text", "search_names", "search_vector"])
 class Case(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    urn = models.CharField("URN", max_length=20, unique=True, help_text="Normalised, without separators.")
+    # Unique by the constraint case_urn_unique, not unique=True: that also builds a varchar_pattern_ops (_like)
+    # index for LIKE prefixes, and no query looks a URN up by prefix (a URN searched for is parsed whole).
+    urn = models.CharField("URN", max_length=20, help_text="Normalised, without separators.")
     urn_as_entered = models.CharField(max_length=40, blank=True)
-    force = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    # Indexed by case_force_status_idx (force, status) and the other case_force_*_idx.
+    force = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
     cps_area = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="cps_cases"
@@ -110,8 +113,14 @@ class Case(models.Model):
     status = models.CharField(max_length=40, choices=CaseStatus.choices, default=CaseStatus.INVESTIGATION)
     flags = ArrayField(models.CharField(max_length=30, choices=CaseFlag.choices), default=list, blank=True)
     summary = models.TextField(blank=True, help_text="What the case is about, in a sentence or two.")
+    # Indexed by case_oic_idx (officer_in_case, -updated_at).
     officer_in_case = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_as_oic"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_as_oic",
+        db_index=False,
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases_supervised"
@@ -177,6 +186,7 @@ class Case(models.Model):
                 fields=["search_vector"], name="case_cpsd_search_idx", condition=models.Q(sent_to_cps_direct=True)
             ),
         ]
+        constraints = [models.UniqueConstraint(fields=["urn"], name="case_urn_unique")]
 
     def __str__(self) -> str:
         return self.urn_display
@@ -293,7 +303,8 @@ class CustodyEvent(models.Model):
     """One step of a suspect's custody and bail history (domain.md 5.2–5.4)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="custody_events")
+    # Indexed by custody_suspect_idx (suspect, occurred_at).
+    suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="custody_events", db_index=False)
     kind = models.CharField(max_length=40, choices=CustodyEventKind.choices)
     occurred_at = models.DateTimeField(help_text="When it happened.")
     relevant_time = models.DateTimeField(null=True, blank=True, help_text="PACE relevant time (detention).")
@@ -418,7 +429,8 @@ class WitnessUnavailability(models.Model):
 class Hearing(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
-    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="hearings")
+    # Indexed by hearing_court_idx (court, starts_at).
+    court = models.ForeignKey(Court, on_delete=models.PROTECT, related_name="hearings", db_index=False)
     starts_at = models.DateTimeField()
     hearing_type = models.CharField(max_length=30, choices=HearingType.choices)
     outcome = models.CharField(max_length=20, choices=HearingOutcome.choices, blank=True, default="")
@@ -462,7 +474,8 @@ class Deadline(models.Model):
     threshold has been alerted or the deadline is closed)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    # Indexed by deadline_case_idx (case, status, due_at) and deadline_one_per_subject (case, kind, subject_key).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines", db_index=False)
     kind = models.CharField(max_length=40, choices=DeadlineKind.choices)
     subject_key = models.CharField(max_length=100, blank=True, default="")
     suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines")

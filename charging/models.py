@@ -164,7 +164,10 @@ class ActionPlanItem(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(ChargingRequest, on_delete=models.PROTECT, related_name="action_items")
-    decision = models.ForeignKey(ChargingDecision, on_delete=models.PROTECT, related_name="action_items")
+    # Indexed by action_item_number_unique (decision, number).
+    decision = models.ForeignKey(
+        ChargingDecision, on_delete=models.PROTECT, related_name="action_items", db_index=False
+    )
     number = models.PositiveSmallIntegerField()
     action = models.TextField(help_text="What is needed.")
     reason = models.TextField(help_text="Why it is needed: what it proves or answers.")
@@ -202,7 +205,8 @@ class Resubmission(models.Model):
     """A further submission on the same request (MG3A): the police's answer to an action plan or early advice,
     or the reopening of an administratively finalised request because the material arrived."""
 
-    request = models.ForeignKey(ChargingRequest, on_delete=models.PROTECT, related_name="resubmissions")
+    # Indexed by resubmission_number_unique (request, number).
+    request = models.ForeignKey(ChargingRequest, on_delete=models.PROTECT, related_name="resubmissions", db_index=False)
     number = models.PositiveSmallIntegerField()
     summary = models.TextField(help_text="What has changed since the last submission.")
     reopened = models.BooleanField(default=False)

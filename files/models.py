@@ -39,7 +39,8 @@ def version_upload_path(instance: DocumentVersion, filename: str) -> str:
 @pghistory.track()
 class Document(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    # Indexed by document_case_kind_idx (case, kind).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents", db_index=False)
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     title = models.CharField(max_length=300)
     sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.NORMAL)
@@ -69,7 +70,8 @@ class DocumentVersion(models.Model):
     which fill in what they find); re-uploading makes version n+1 and earlier versions stay."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    # Indexed by document_version_unique (document, number).
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions", db_index=False)
     number = models.PositiveIntegerField()
     file = models.FileField(upload_to=version_upload_path, max_length=300)
     original_name = models.CharField(max_length=255, help_text="Sanitised name as uploaded.")
@@ -103,7 +105,8 @@ class Exhibit(models.Model):
     """An exhibit, referenced by the producer's initials and a number (e.g. JS/1)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exhibits")
+    # Indexed by exhibit_reference_unique (case, reference).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exhibits", db_index=False)
     reference = models.CharField(max_length=20)
     producer_name = models.CharField(max_length=200)
     producer_initials = models.CharField(max_length=6)
@@ -146,7 +149,8 @@ class UnusedItem(models.Model):
     """A row of the MG6C (non-sensitive) or MG6D (sensitive) unused material schedule."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unused_items")
+    # Indexed by unused_item_number_unique (case, schedule, item_number).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unused_items", db_index=False)
     schedule = models.CharField(max_length=10, choices=Schedule.choices)
     item_number = models.PositiveIntegerField()
     description = models.TextField(help_text="Enough to identify it, without revealing why it is sensitive.")
@@ -218,7 +222,8 @@ class FileSubmission(models.Model):
     were sent (``items`` and ``snapshot``)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
+    # Indexed by submission_case_status_idx (case, status).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions", db_index=False)
     stage = models.CharField(max_length=30, choices=FileStage.choices)
     anticipated_plea = models.CharField(max_length=20, choices=AnticipatedPlea.choices, default=AnticipatedPlea.UNKNOWN)
     status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
@@ -247,7 +252,8 @@ class FileSubmission(models.Model):
 class SubmissionItem(models.Model):
     """A document version that was part of a submitted file."""
 
-    submission = models.ForeignKey(FileSubmission, on_delete=models.CASCADE, related_name="items")
+    # Indexed by submission_item_unique (submission, version).
+    submission = models.ForeignKey(FileSubmission, on_delete=models.CASCADE, related_name="items", db_index=False)
     version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -262,7 +268,8 @@ class QualityReport(models.Model):
     produced them. ``inputs_digest`` lets the background check skip a run when nothing changed."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    submission = models.ForeignKey(FileSubmission, on_delete=models.CASCADE, related_name="reports")
+    # Indexed by report_submission_idx (submission, -created_at).
+    submission = models.ForeignKey(FileSubmission, on_delete=models.CASCADE, related_name="reports", db_index=False)
     ruleset_version = models.CharField(max_length=20)
     inputs_digest = models.CharField(max_length=64)
     findings = models.JSONField(default=list)
@@ -301,7 +308,8 @@ class AssessmentFailure(models.Model):
     outcome of any dispute as recorded by a CPS legal manager."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    assessment = models.ForeignKey(CpsAssessment, on_delete=models.CASCADE, related_name="failures")
+    # Indexed by assessment_failure_once (assessment, code).
+    assessment = models.ForeignKey(CpsAssessment, on_delete=models.CASCADE, related_name="failures", db_index=False)
     code = models.CharField(max_length=4)
     note = models.TextField(blank=True)
     response = models.CharField(max_length=20, choices=FailureResponse.choices, blank=True, default="")

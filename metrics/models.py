@@ -99,7 +99,10 @@ class MetricRollup(models.Model):
     metric = models.CharField(max_length=60)
     grain = models.CharField(max_length=5, choices=RollupGrain.choices)
     period = models.DateField()  # the month's first day, or the day
-    force = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Indexed by metric_rollup_read_idx (force, grain, dimension, category, period).
+    force = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     category = models.CharField(max_length=20)
     dimension = models.CharField(max_length=20, blank=True, default="")
     value = models.CharField(max_length=40, blank=True, default="")
