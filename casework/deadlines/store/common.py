@@ -5,6 +5,7 @@ builder that works out a case's deadlines (``_BuilderBase``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -53,6 +54,9 @@ class RecomputeResult:
 # -- formatting -----------------------------------------------------------------------------------
 
 
+# Memoised: ``%B`` goes through the C library's strftime (~9 us a call), and the same days recur in case after
+# case. (Moments seldom recur: ``_moment`` is not memoised, only the day it names.)
+@functools.lru_cache(maxsize=8192)
 def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 

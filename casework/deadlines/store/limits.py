@@ -184,6 +184,12 @@ class _StatutoryLimits(_BuilderBase):
                 )
                 stop = end.occurred_at if end is not None else self.now
                 reviews = calculations.pace_review_times(detained.occurred_at, until=due, rules=r)
+                review_rule = (
+                    f"PACE s.40(3): the first review within {r.pace_first_review_hours} hours of detention "
+                    f"being authorised ({_moment(detained.occurred_at)}), then at most every "
+                    f"{r.pace_review_interval_hours} hours. Reviews are not recorded in Casebridge: a review "
+                    f"time passed while the suspect is still detained is closed."
+                )
                 for n, review in enumerate(reviews, start=1):
                     if review > stop and end is not None:
                         break
@@ -192,12 +198,7 @@ class _StatutoryLimits(_BuilderBase):
                         subject_key=f"{key}:review:{n}",
                         label=f"PACE review {n} of detention: {name}",
                         due_at=review,
-                        rule=(
-                            f"PACE s.40(3): the first review within {r.pace_first_review_hours} hours of detention "
-                            f"being authorised ({_moment(detained.occurred_at)}), then at most every "
-                            f"{r.pace_review_interval_hours} hours. Reviews are not recorded in Casebridge: a review "
-                            f"time passed while the suspect is still detained is closed."
-                        ),
+                        rule=review_rule,
                         status=MET if review <= stop else OPEN,
                         suspect_id=suspect_id,
                     )
