@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 
@@ -215,7 +216,10 @@ class PointToProve(models.Model):
         return self.text
 
 
-@pghistory.track()
+# The snapshot is not copied into the history: it is written once, with the status, when the file is submitted,
+# and the trigger below keeps it as it was sent from then on, so the row itself is its record. (Copied, it was the
+# largest part of every submission's history, 6 KB an event.)
+@pghistory.track(exclude=["snapshot"])
 class FileSubmission(models.Model):
     """A file assembled for one National File Standard stage. While a draft it follows the case;
     on submission it becomes an immutable snapshot of exactly which document versions and data
@@ -244,6 +248,15 @@ class FileSubmission(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["case", "status"], name="submission_case_status_idx")]
+        triggers = [
+            # What was sent stays what was sent: no change to the snapshot of a submitted (or withdrawn) file.
+            pgtrigger.Protect(
+                name="submitted_snapshot_kept",
+                operation=pgtrigger.Update,
+                condition=~pgtrigger.Q(old__status="draft")
+                & pgtrigger.Q(new__snapshot__df=pgtrigger.F("old__snapshot")),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} ({self.get_status_display()})"

@@ -7,8 +7,10 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InternalError, transaction
 from django.utils import timezone
 
 from accounts.choices import AuditEventType
@@ -163,6 +165,25 @@ def test_a_submitted_file_never_changes(gap_case: GapCase, officer_a: User, supe
             attempt()
         assert messages_of(exc) == {"__all__": [service.ALREADY_SUBMITTED]}
     assert QualityReport.objects.filter(submission=submission).count() == 1
+
+
+def test_the_database_refuses_to_change_what_was_sent_and_history_records_the_submission(
+    gap_case: GapCase, officer_a: User
+) -> None:
+    submission = service.submission_submit(submission=start(gap_case.case, officer_a), by=officer_a)
+    sent = submission.snapshot
+
+    # Past every service: the database itself keeps the snapshot of a submitted file.
+    with pytest.raises(InternalError, match="submitted_snapshot_kept"), transaction.atomic():
+        FileSubmission.objects.filter(pk=submission.pk).update(snapshot={"suspects": []})
+    FileSubmission.objects.filter(pk=submission.pk).update(override_reason="Noted")  # other columns may change
+    submission.refresh_from_db()
+    assert submission.snapshot == sent
+
+    # The history has the draft and its submission (the snapshot is in the row, not copied into each event).
+    events = apps.get_model("files", "FileSubmissionEvent").objects.filter(pgh_obj=submission).order_by("pgh_id")
+    assert [e.status for e in events][:2] == [SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED]
+    assert not hasattr(events.first(), "snapshot")
 
 
 def test_a_withdrawn_file_cannot_be_submitted(case_a: Case, officer_a: User) -> None:
