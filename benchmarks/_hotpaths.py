@@ -260,6 +260,25 @@ def time_requests(client: Client, urls: list[str], runs: int, *, warmup: int = 2
     return Timing(tuple(times))
 
 
+def time_interleaved(plan: list[tuple[str, Client, list[str]]], runs: int, *, warmup: int = 2) -> dict[str, Timing]:
+    """Like ``time_requests`` for every (label, client, urls) of ``plan`` at once: each round GETs one URL of every
+    label in turn, so that every figure (the floor's among them) is measured over the same stretch of time. Timed
+    one label after another, a ratio between two of them also measured how the shared machine's speed drifted in
+    between (by a third, on this machine, from one minute to the next)."""
+    for _ in range(warmup):
+        for _label, client, urls in plan:
+            for url in urls:
+                _get(client, url)
+    times: dict[str, list[float]] = {label: [] for label, _client, _urls in plan}
+    for n in range(runs):
+        for label, client, urls in plan:
+            url = urls[n % len(urls)]
+            started = time.perf_counter()
+            _get(client, url)
+            times[label].append((time.perf_counter() - started) * 1000)
+    return {label: Timing(tuple(values)) for label, values in times.items()}
+
+
 def _get(client: Client, url: str) -> Any:
     response = client.get(url)
     if response.status_code != 200:

@@ -9,7 +9,8 @@ Runs in its own database (``<DATABASE_URL's name>_bench_case_list``; see ``bench
 
 Who asks: the police manager of the force with the most cases (the whole force is their scope) and a CPS lawyer
 of the Area that serves it (every case sent to it). What is asked, each ``--runs`` times after two warm-up
-rounds, signed in through the whole middleware stack with ``django.test.Client``:
+rounds, signed in through the whole middleware stack with ``django.test.Client``, one request of each kind in turn
+(``_hotpaths.time_interleaved``, so that the floor and the pages share the machine's ups and downs):
 - the floor: one indexed lookup of a case (``benchmarks._hotpaths.floor``), the cost of any request;
 - the list's first page, for the lawyer and for the manager, and the lawyer's eleventh page (by its cursor; the
   last page, for a smaller data set);
@@ -140,10 +141,9 @@ def measure(cases: int, runs: int) -> dict[str, dict[str, Any]]:
         ("API: search by URN, police manager", police, searches(api, police_terms["urn"])),
     ]
     results: dict[str, dict[str, Any]] = {}
-    floor = None
-    for label, client, urls in plan:
-        timing = hp.time_requests(client, urls, runs)
-        floor = floor or timing
+    timings = hp.time_interleaved(plan, runs)
+    floor = timings[plan[0][0]]
+    for label, timing in timings.items():
         hp.show(label, timing, None if timing is floor else floor)
         results[label] = {**timing.figures(), "floor_ratio": round(timing.median / floor.median, 2)}
     return results
