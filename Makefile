@@ -5,8 +5,8 @@ SHELL := bash
 
 # The interpreter .venv is made from: the first CPython 3.11 that can make a virtualenv, the distribution's
 # first. Debian's (and the python:3.11 Docker image's, which production runs) is built with profile-guided and
-# link-time optimisation; a pyenv build made without --enable-optimizations runs Casebridge's Python 20-25%
-# slower (measured on the synthetic data generator and the case list). `make venv PYTHON=...` to choose.
+# link-time optimisation; a pyenv build made without --enable-optimizations runs Casebridge's Python 8-25%
+# slower (the synthetic data generator's builders 8-13%, measured side by side). `make venv PYTHON=...` to choose.
 PYTHON ?= $(firstword $(foreach p,/usr/bin/python3.11 /usr/local/bin/python3.11 python3.11,$(shell \
 	$(p) -c 'import ensurepip, sys; assert sys.version_info[:2] == (3, 11); print("$(p)")' 2>/dev/null)) python3.11)
 VENV := .venv

@@ -137,7 +137,8 @@ _ROW = (
     '\n          <tr class="govuk-table__row">\n'
     '            <td class="govuk-table__cell"><a class="govuk-link" href="{url}">{urn}</a><br>'
     '<span class="govuk-body-s">{summary}</span></td>\n'
-    '            <td class="govuk-table__cell"><strong class="govuk-tag {tag} cb-tag-list__tag">{status}</strong>{flags}</td>\n'
+    '            <td class="govuk-table__cell">'
+    '<strong class="govuk-tag {tag} cb-tag-list__tag">{status}</strong>{flags}</td>\n'
     '            <td class="govuk-table__cell">{officer}</td>\n'
     '            <td class="govuk-table__cell"><time datetime="{updated_iso}">{updated}</time></td>\n'
     "          </tr>"
