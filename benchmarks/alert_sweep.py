@@ -332,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a quick run: 20,000 open cases")
     parser.add_argument("--due-fraction", type=float, default=0.05)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--no-record", action="store_true", help="do not write benchmarks/results/")
     args = parser.parse_args(argv)
     args.cases = args.cases or ([20_000] if args.quick else [100_000, 1_000_000])
 
@@ -361,11 +362,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{int(r['cases']):>10,} cases: sweep {r['sweep']:6.1f} s for {int(r['due']):,} due, "
                 f"idle {r['idle'] * 1000:.0f} ms{verdict}"
             )
-        record(
-            "alert_sweep",
-            {"runs": results, "batch": settings.ALERT_SWEEP_BATCH},
-            {"sweep_s_at_1M": f"< {TARGET_SECONDS_1M:.0f}"},
-        )
+        if not args.no_record:
+            record(
+                "alert_sweep",
+                {"runs": results, "batch": settings.ALERT_SWEEP_BATCH},
+                {"sweep_s_at_1M": f"< {TARGET_SECONDS_1M:.0f}"},
+            )
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(original_name, verbosity=0)

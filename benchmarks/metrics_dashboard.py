@@ -295,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a quick run: 10,000 then 100,000 cases a year")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (after one warm-up)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--no-record", action="store_true", help="do not write benchmarks/results/")
     args = parser.parse_args(argv)
     args.cases = args.cases or ([10_000, 100_000] if args.quick else [10_000, 1_000_000])
 
@@ -330,11 +331,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"{key}: {large['cases']:,} / {small['cases']:,} = {ratio:.2f}x; target within "
                     f"{TARGET_RATIO - 1:.0%} and under {TARGET_MS:.0f} ms: {'met' if ok else 'MISSED'}"
                 )
-        record(
-            "metrics_dashboard",
-            {"runs": results, "timed_runs_each": args.runs},
-            {"page_ms_at_largest": f"< {TARGET_MS:.0f}", "largest_over_smallest": f"<= {TARGET_RATIO}"},
-        )
+        if not args.no_record:
+            record(
+                "metrics_dashboard",
+                {"runs": results, "timed_runs_each": args.runs},
+                {"page_ms_at_largest": f"< {TARGET_MS:.0f}", "largest_over_smallest": f"<= {TARGET_RATIO}"},
+            )
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(original_name, verbosity=0)
