@@ -24,11 +24,12 @@ def service(request: HttpRequest) -> dict[str, Any]:
         return {"service_name": settings.SERVICE_NAME, "navigation": []}
     navigation = navigation_for(user, request.path)
     # Each count rides on its entry, so only people who have that entry pay for it.
+    inbox, alerts = url_of("notifications:list"), url_of("alerts:alert-list")
     counted: dict[str, tuple[dict[str, Any], QuerySet[Any, int]]] = {}
     for item in navigation:
-        if item["url"] == url_of("notifications:list"):
+        if item["url"] == inbox:
             counted["unread"] = (item, unread(user=user))
-        elif item["url"] == url_of("alerts:alert-list"):
+        elif item["url"] == alerts:
             counted["alerts"] = (item, unacknowledged(user=user))
     found = dict(zip(counted, counts_up_to([qs for _item, qs in counted.values()], SHOWN_UP_TO), strict=True))
     if "unread" in found:

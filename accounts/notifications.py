@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from config.counting import counts_up_to
+
 from .models import Notification, User
 
 
@@ -82,7 +84,7 @@ def unread_count(*, user: User, up_to: int = UNREAD_SHOWN_UP_TO) -> int:
     more would only ever be shown as "99+"."""
     if not user.is_authenticated:
         return 0
-    return len(unread(user=user)[: up_to + 1])
+    return counts_up_to([unread(user=user)], up_to)[0]
 
 
 def count_label(found: int, *, up_to: int = UNREAD_SHOWN_UP_TO) -> str:

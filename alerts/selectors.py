@@ -15,6 +15,7 @@ from django.http import Http404
 from accounts.access import case_scope_for
 from accounts.models import User
 from accounts.notifications import count_label
+from config.counting import counts_up_to
 
 from .models import Alert
 
@@ -93,7 +94,7 @@ def unacknowledged_count(*, user: User, up_to: int = COUNT_SHOWN_UP_TO) -> int:
     only ever be shown as "99+"."""
     if not user.is_authenticated:
         return 0
-    return len(unacknowledged(user=user)[: up_to + 1])
+    return counts_up_to([unacknowledged(user=user)], up_to)[0]
 
 
 def unacknowledged_label(*, user: User) -> str:

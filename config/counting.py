@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -23,7 +24,11 @@ def counts_up_to(querysets: Sequence[QuerySet[Any, Any]], up_to: int) -> list[in
     parts: list[str] = []
     params: list[Any] = []
     for qs in querysets:
-        sql, query_params = qs[: up_to + 1].query.sql_with_params()
+        try:
+            sql, query_params = qs[: up_to + 1].query.sql_with_params()
+        except EmptyResultSet:  # a query that can match nothing (an empty scope): no rows, nothing to ask
+            parts.append("ARRAY[]::integer[]")
+            continue
         parts.append(f"ARRAY({sql})")  # Django compiled it; its values stay parameters
         params.extend(query_params)
     with connections[databases.pop()].cursor() as cursor:
