@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from alerts.selectors import COUNT_SHOWN_UP_TO, unacknowledged
 from config.counting import counts_up_to
 
-from .navigation import navigation_for, url_of
+from .navigation import navigation_for, navigation_html, url_of
 from .notifications import UNREAD_SHOWN_UP_TO, count_label, unread
 
 # The navigation shows at most "99+ unread" and "99+ unacknowledged": this runs on every page, so it reads a bounded
@@ -21,7 +21,7 @@ SHOWN_UP_TO = min(UNREAD_SHOWN_UP_TO, COUNT_SHOWN_UP_TO)
 def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"service_name": settings.SERVICE_NAME, "navigation": []}
+        return {"service_name": settings.SERVICE_NAME, "navigation": [], "navigation_html": ""}
     navigation = navigation_for(user, request.path)
     # Each count rides on its entry, so only people who have that entry pay for it.
     inbox, alerts = url_of("notifications:list"), url_of("alerts:alert-list")
@@ -37,4 +37,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
     if waiting := count_label(found.get("alerts", 0), up_to=SHOWN_UP_TO):
         item = counted["alerts"][0]
         item["label"] = f"{item['label']} ({waiting} unacknowledged)"
-    return {"service_name": settings.SERVICE_NAME, "navigation": navigation}
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "navigation": navigation,
+        "navigation_html": navigation_html(navigation),
+    }

@@ -14,12 +14,13 @@ its writer here together.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 Context = Mapping[str, Any]
 
@@ -37,11 +38,21 @@ _CONTEXT: Any = _Autoescaping()
 
 def _out(value: Any) -> str:
     """``{{ value }}``"""
+    kind = type(value)
+    # What render_value_in_context gives for the two commonest values, a plain string (escaped: html.escape is
+    # what django.utils.html.escape calls) and a safe one (as it is), without its conversions and lazy wrappers: a
+    # page's form writes a couple of hundred of them.
+    if kind is str:
+        return html.escape(value)
+    if kind is SafeString:
+        return cast(str, value)
     return render_value_in_context(value, _CONTEXT)
 
 
 def _fmt(value: Any) -> str:
     """``{{ value|stringformat:'s' }}``"""
+    if type(value) is str:
+        return html.escape(value)  # "%s" % value is the value; escaped as conditional_escape escapes it
     if isinstance(value, tuple):
         value = str(value)
     try:

@@ -6,22 +6,28 @@ and the API share both, so the validation, scoping and audit are the same.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from django.db.models import Prefetch
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Func, Model, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import ISO_8601, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.audit import audit_record
 from accounts.choices import AuditEventType
-from accounts.models import Organisation, Unit, User
+from accounts.models import Unit, User
 from config.api_docs import ERROR_RESPONSES
 
 from ..choices import CaseFlag, CaseStatus
+from ..identifiers import display_urn
 from ..models import Case
 from ..selectors import (
     DEFAULT_SORT,
@@ -102,54 +108,110 @@ _DATE_TIME = serializers.DateTimeField()
 _BOOLEAN = serializers.BooleanField()
 
 
-# What listed_cases reads, and no more: a page is 50 cases, each with its force, unit, Area and officer in case.
-_USER_COLUMNS = ("public_id", "first_name", "last_name")
+# What listed_cases reads, and no more: a page is 50 cases, each with its force, unit, Area, officer in case and
+# supervisor, read as one row of values each (model instances for a case and its four relations cost more than the
+# rest of the request).
 _LISTED_COLUMNS = (
     *("public_id", "urn", "status", "flags", "summary", "reported_on", "sent_to_cps_at", "sent_to_cps_direct"),
-    *("created_at", "updated_at", "supervisor"),
-    *(f"{relation}__{column}" for relation in ("force", "unit", "cps_area") for column in ("code", "name")),
-    *(f"officer_in_case__{column}" for column in _USER_COLUMNS),
+    *("created_at", "updated_at"),
+    # Joined, as the selector joins them for every list and search.
+    *(f"{relation}__{column}" for relation in ("force", "cps_area") for column in ("code", "name")),
 )
 
 
-def _organisation(organisation: Organisation | Unit | None) -> dict[str, str] | None:
-    return None if organisation is None else {"code": str(organisation.code), "name": str(organisation.name)}
+def _columns_of(model: type[Model], key: str, *columns: Any) -> Subquery:
+    """The row of ``model`` the case's ``key`` column points to, as an array of the text of ``columns``: a subquery
+    in the list's own SELECT, evaluated for the page's cases only (after the LIMIT, for a sorted search) and not
+    joined to every match before it is sorted (the planner hashes every user in the country to join a search's few
+    hundred matches). NULL when the case has none."""
+    return Subquery(
+        model._default_manager.filter(pk=OuterRef(key))
+        .order_by()
+        .values(columns=Func(*columns, template="ARRAY[%(expressions)s]", output_field=ArrayField(TextField())))[:1]
+    )
 
 
-def _user(user: User | None) -> dict[str, str] | None:
-    return None if user is None else {"id": str(user.public_id), "name": str(user.get_full_name())}
+_PERSON = (Cast("public_id", TextField()), "first_name", "last_name")
+_RELATED = {
+    "listed_unit": _columns_of(Unit, "unit_id", "code", "name"),
+    "listed_officer": _columns_of(User, "officer_in_case_id", *_PERSON),
+    "listed_supervisor": _columns_of(User, "supervisor_id", *_PERSON),
+}
+
+
+def listed_rows(cases: QuerySet[Case], ordering: tuple[str, ...]) -> QuerySet[Case, dict[str, Any]]:
+    """``cases`` as ``listed_cases`` reads them, with the columns of ``ordering`` (which the page cursor reads)."""
+    sorted_by = [term.lstrip("-") for term in ordering if term.lstrip("-") not in _LISTED_COLUMNS]
+    rows = cases.select_related(None).prefetch_related(None).annotate(**_RELATED)
+    return cast("QuerySet[Case, dict[str, Any]]", rows.values(*_LISTED_COLUMNS, *sorted_by, *_RELATED))
+
+
+def _organisation(columns: list[str] | None) -> dict[str, str] | None:
+    return None if columns is None else {"code": columns[0], "name": columns[1]}
+
+
+def _joined(code: str | None, name: str | None) -> dict[str, str] | None:
+    return None if code is None else {"code": str(code), "name": str(name)}
+
+
+def _user(columns: list[str] | None) -> dict[str, str] | None:
+    """``{"id": public id, "name": get_full_name()}``"""
+    if columns is None:
+        return None
+    public_id, first_name, last_name = columns
+    return {"id": public_id, "name": f"{first_name} {last_name}".strip()}
 
 
 def _when(value: Any, field: serializers.Field) -> Any:  # type: ignore[type-arg]
     return None if value is None else field.to_representation(value)
 
 
-def listed_cases(cases: list[Case]) -> list[dict[str, Any]]:
-    """``CaseOutput(cases, many=True).data``, written out field by field: the same keys, in the same order, with the
-    same values. The serializer's machinery (a bound copy of every field, nested serializers for the force, unit,
-    Area and officers) cost more than the rest of the request for a page of 50 cases."""
+def _date_time_writer() -> Callable[[datetime | None], Any]:
+    """``DateTimeField().to_representation`` for the current time zone, which it looks up for every value: an ISO
+    8601 time in the current zone, UTC written as ``Z``. Anything but an aware time is left to the field."""
+    if str(getattr(_DATE_TIME, "format", api_settings.DATETIME_FORMAT)).lower() != ISO_8601:
+        return lambda value: _when(value, _DATE_TIME)
+    zone = _DATE_TIME.default_timezone()
+
+    def write(value: datetime | None) -> Any:
+        if value is None:
+            return None
+        if zone is None or value.tzinfo is None:
+            return _DATE_TIME.to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return write
+
+
+def listed_cases(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``CaseOutput(cases, many=True).data`` for the cases of ``listed_rows``, written out field by field: the same
+    keys, in the same order, with the same values. The serializer's machinery (a bound copy of every field, nested
+    serializers for the force, unit, Area and officers) cost more than the rest of the request for a page of 50
+    cases."""
+    when = _date_time_writer()
     return [
         {
-            "id": str(case.public_id),
-            "urn": str(case.urn),
-            "urn_display": str(case.urn_display),
-            "status": str(case.status),
-            "status_label": _STATUS_LABELS.get(str(case.status), str(case.status)),
-            "flags": [None if flag is None else str(flag) for flag in case.flags],
-            "flag_labels": [_FLAG_LABELS.get(str(flag), str(flag)) for flag in case.flags],
-            "summary": str(case.summary),
-            "force": _organisation(case.force),
-            "unit": _organisation(case.unit),
-            "cps_area": _organisation(case.cps_area),
-            "officer_in_case": _user(case.officer_in_case),
-            "supervisor": _user(case.supervisor),
-            "reported_on": _when(case.reported_on, _DATE),
-            "sent_to_cps_at": _when(case.sent_to_cps_at, _DATE_TIME),
-            "sent_to_cps_direct": _when(case.sent_to_cps_direct, _BOOLEAN),
-            "created_at": _when(case.created_at, _DATE_TIME),
-            "updated_at": _when(case.updated_at, _DATE_TIME),
+            "id": str(row["public_id"]),
+            "urn": str(row["urn"]),
+            "urn_display": display_urn(row["urn"]),
+            "status": str(row["status"]),
+            "status_label": _STATUS_LABELS.get(str(row["status"]), str(row["status"])),
+            "flags": [None if flag is None else str(flag) for flag in row["flags"]],
+            "flag_labels": [_FLAG_LABELS.get(str(flag), str(flag)) for flag in row["flags"]],
+            "summary": str(row["summary"]),
+            "force": _joined(row["force__code"], row["force__name"]),
+            "unit": _organisation(row["listed_unit"]),
+            "cps_area": _joined(row["cps_area__code"], row["cps_area__name"]),
+            "officer_in_case": _user(row["listed_officer"]),
+            "supervisor": _user(row["listed_supervisor"]),
+            "reported_on": _when(row["reported_on"], _DATE),
+            "sent_to_cps_at": when(row["sent_to_cps_at"]),
+            "sent_to_cps_direct": _when(row["sent_to_cps_direct"], _BOOLEAN),
+            "created_at": when(row["created_at"]),
+            "updated_at": when(row["updated_at"]),
         }
-        for case in cases
+        for row in rows
     ]
 
 
@@ -205,17 +267,10 @@ class CaseListApi(APIView):
             updated_to=params.get("updated_to"),
             sort=params["sort"],
         )
-        # The supervisor of the page's cases only: joined, the planner hashes every user in the country to join a
-        # search's few hundred matches before keeping a page of them.
-        supervisors = User.objects.select_related(None).only(*_USER_COLUMNS)
-        cases = (
-            case_search_visible_to(user=acting_user(request), filters=filters)
-            .only(*_LISTED_COLUMNS)
-            .prefetch_related(Prefetch("supervisor", queryset=supervisors))
-        )
         ordering = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
         if filters.sort == RELEVANCE and filters.query.strip():
             ordering = ("-rank", "-id")  # the selector's rank annotation
+        cases = listed_rows(case_search_visible_to(user=acting_user(request), filters=filters), ordering)
         paginator = CaseCursorPagination(ordering)
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(listed_cases(page or []))

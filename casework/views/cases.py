@@ -11,15 +11,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Func, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -31,6 +32,7 @@ from .. import services
 from ..choices import CaseFlag, CaseStatus, EnhancedRights, SpecialMeasure
 from ..dg6 import dg6_label
 from ..forms import CaseFilterForm, CaseForm, StatusChangeForm
+from ..identifiers import display_urn
 from ..models import Case
 from ..selectors import (
     DEFAULT_SORT,
@@ -107,30 +109,42 @@ class CaseRow:
     updated: str
 
 
-def case_rows(cases: list[Case]) -> list[CaseRow]:
+def case_rows(cases: list[Any]) -> list[CaseRow]:
+    """The rows of a page of ``_as_listed`` cases (named tuples of their columns, the officer's name among them)."""
     # One reverse() for the page: every row's link differs only by the case's public id.
     placeholder = uuid.UUID(int=0)
     detail = reverse("casework:case-detail", args=[placeholder]).replace(str(placeholder), "{}")
     # Labels looked up once for the page; dates written as dateformat's "c" and "j M Y" write them, without
     # parsing the format for each (two formats a row were a fifth of the page's own work).
     statuses, flags = dict(CaseStatus.choices), dict(CaseFlag.choices)
+    months = {number: name.title() for number, name in MONTHS_3.items()}
+    zone = timezone.get_current_timezone()
     rows = []
     for case in cases:
-        updated = timezone.localtime(case.updated_at)
+        updated = case.updated_at.astimezone(zone)  # timezone.localtime(), without looking the zone up each time
         rows.append(
             CaseRow(
                 url=detail.format(case.public_id),
-                urn=case.urn_display,
+                urn=display_urn(case.urn),
                 summary=_summary(case.summary),
                 status=str(statuses.get(case.status, case.status)),
                 status_tag_class=STATUS_TAG_CLASSES.get(case.status, "govuk-tag--grey"),
                 flag_labels=[str(flags.get(flag, flag)) for flag in case.flags],
-                officer=str(case.officer_in_case) if case.officer_in_case else "Not allocated",
+                officer=_officer_name(case.officer),
                 updated_iso=updated.isoformat(),
-                updated=f"{updated.day} {MONTHS_3[updated.month].title()} {updated.year:04d}",
+                updated=f"{updated.day} {months[updated.month]} {updated.year:04d}",
             )
         )
     return rows
+
+
+def _officer_name(officer: list[str] | None) -> str:
+    """What ``str(user)`` gives for the officer in case (their full name, else their username), from the
+    ``[first name, last name, username]`` the list reads; "Not allocated" for none."""
+    if officer is None:
+        return "Not allocated"
+    first_name, last_name, username = officer
+    return f"{first_name} {last_name}".strip() or username
 
 
 _ROW = (
@@ -173,25 +187,46 @@ def _summary(text: str) -> str:
     """The summary as the list shows it: its first ``SUMMARY_CHARS`` characters (``Truncator.chars``)."""
     if not text:
         return "No summary"
-    if len(text) <= SUMMARY_CHARS and text.isascii():
-        return text  # what Truncator gives back for a short text with no combining characters, unchanged
+    if text.isascii():
+        # What Truncator gives for a text with no combining characters (and nothing for NFC to change): the text if
+        # it is short enough, else its start and the truncation text, without looking at each character.
+        if len(text) <= SUMMARY_CHARS:
+            return text
+        return add_truncation_text(text[: calculate_truncate_chars_length(SUMMARY_CHARS, None)])
     return Truncator(text).chars(SUMMARY_CHARS)
 
 
-# What a row shows, and what the page cursor needs (the sort columns and the public id).
-LISTED_COLUMNS = ("public_id", "urn", "summary", "status", "flags", "updated_at", "created_at", "officer_in_case")
+# What a row shows, and what the page cursor needs (the sort columns, the id and the public id).
+LISTED_COLUMNS = ("id", "public_id", "urn", "summary", "status", "flags", "updated_at", "created_at")
+
+# The officer in case's first name, last name and username, read beside each case listed: a subquery in the
+# list's own SELECT, which PostgreSQL evaluates for the page's rows only (after the LIMIT, for a sorted search),
+# instead of a second query for the page's officers and a model instance for each of them.
+_OFFICER = Subquery(
+    User.objects.filter(pk=OuterRef("officer_in_case_id"))
+    .order_by()
+    .values(
+        names=Func(
+            "first_name",
+            "last_name",
+            "username",
+            template="ARRAY[%(expressions)s]",
+            output_field=ArrayField(CharField()),
+        )
+    )[:1]
+)
 
 
-def _as_listed(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Only what the list shows: no force, unit or CPS Area (the list does not show them), and of the officer in
-    case only their name, read for the page's rows alone. A row was five model instances, a user with every
-    column among them."""
-    officers = User.objects.select_related(None).only("first_name", "last_name", "username")
+def _as_listed(cases: QuerySet[Case], ordering: tuple[str, ...]) -> QuerySet[Any]:
+    """Only what the list shows, as named tuples rather than model instances: no force, unit or CPS Area (the
+    list does not show them), and of the officer in case only their names. A row was five model instances, a
+    user with every column among them; then a case instance and a prefetched user."""
+    sorted_by = [term.lstrip("-") for term in ordering if term.lstrip("-") not in LISTED_COLUMNS]
     return (
         cases.select_related(None)
         .prefetch_related(None)
-        .only(*LISTED_COLUMNS)
-        .prefetch_related(Prefetch("officer_in_case", queryset=officers))
+        .annotate(officer=_OFFICER)
+        .values_list(*LISTED_COLUMNS, *sorted_by, "officer", named=True)
     )
 
 
@@ -213,7 +248,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(form.cleaned_data)
     ordering = _ordering(filters)
     page = keyset.paginate(
-        _as_listed(case_search_visible_to(user=user, filters=filters)),
+        _as_listed(case_search_visible_to(user=user, filters=filters), ordering),
         tag=filters.sort,
         ordering=ordering,
         after=request.GET.get("after", ""),

@@ -3,9 +3,24 @@ exactly what the template loop they replaced wrote, escaping included, whatever 
 
 from __future__ import annotations
 
-from django.template import Context, Template
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from casework.views.cases import CaseRow, case_rows_html
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import dateformat, timezone
+from django.utils.text import Truncator
+
+from accounts.models import Organisation, User
+from casework.models import Case
+from casework.selectors import SORTS
+from casework.views.cases import SUMMARY_CHARS, CaseRow, _as_listed, case_rows, case_rows_html
+from tests.factories.accounts import UserFactory
+from tests.factories.casework import CaseFactory
 
 # The loop as it stood in templates/casework/case_list.html.
 TEMPLATE_LOOP = Template(
@@ -56,3 +71,70 @@ def test_rows_are_the_markup_the_template_wrote_for_ordinary_and_hostile_values(
 
 def test_no_rows_write_nothing() -> None:
     assert case_rows_html([]) == TEMPLATE_LOOP.render(Context({"rows": []})) == ""
+
+
+@pytest.mark.django_db
+def test_rows_read_from_the_listed_columns_are_what_the_cases_gave(force_a: Organisation, officer_a: User) -> None:
+    """``case_rows`` reads named tuples of the listed columns and the officer's names (``_as_listed``): each row must
+    say what the model instances said through the template filters it replaced (``str(user)``, ``|date``,
+    ``Truncator``)."""
+    nameless = UserFactory(username="pc_nameless", first_name="", last_name="", organisation=force_a)
+    long_ascii = "Theft of a pedal cycle from outside the library, " * 3
+    accented = "Assault on Siobhán O’Neill at the café — " * 3
+    made = [
+        CaseFactory(force=force_a, officer_in_case=officer_a, summary=long_ascii),
+        CaseFactory(force=force_a, officer_in_case=nameless, summary=accented),
+        CaseFactory(force=force_a, officer_in_case=None, summary=""),
+        CaseFactory(force=force_a, officer_in_case=officer_a, summary="Short & <sweet>"),
+    ]
+    # One in British Summer Time, one in winter.
+    Case.objects.filter(pk=made[0].pk).update(updated_at=datetime(2026, 7, 1, 23, 30, tzinfo=UTC))
+    Case.objects.filter(pk=made[1].pk).update(updated_at=datetime(2026, 1, 5, 0, 5, tzinfo=UTC))
+    ordering = SORTS["urn"]
+    cases = Case.objects.filter(pk__in=[case.pk for case in made])
+
+    rows = case_rows(list(_as_listed(cases, ordering).order_by(*ordering)))
+
+    expected = []
+    for case in cases.select_related("officer_in_case").order_by(*ordering):
+        updated = timezone.localtime(case.updated_at)
+        expected.append(
+            (
+                case.urn_display,
+                Truncator(case.summary).chars(SUMMARY_CHARS) if case.summary else "No summary",
+                str(case.officer_in_case) if case.officer_in_case else "Not allocated",
+                dateformat.format(updated, "c"),
+                dateformat.format(updated, "j M Y"),
+            )
+        )
+    assert [(row.urn, row.summary, row.officer, row.updated_iso, row.updated) for row in rows] == expected
+    assert {row.officer for row in rows} >= {"pc_nameless", "Not allocated"}
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_api_read_a_page_of_cases_and_their_people_in_one_query(
+    force_a: Organisation, supervisor_a: User, as_user: Callable[[User], Client]
+) -> None:
+    """The officer in case (and, in the API, the unit and supervisor) are read in the list's own query, not by a
+    query of their own for the page's people, and no query more for a page of cases with many different officers
+    than for a page of one case."""
+
+    def queries(url: str) -> list[str]:
+        client = as_user(supervisor_a)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [query["sql"] for query in captured]
+
+    CaseFactory(force=force_a, officer_in_case=UserFactory(organisation=force_a), supervisor=supervisor_a)
+    one = {url: len(queries(url)) for url in ("/cases/", "/api/v1/cases/")}
+    for _ in range(20):
+        CaseFactory(force=force_a, officer_in_case=UserFactory(organisation=force_a), supervisor=supervisor_a)
+    for url, count in one.items():
+        made = queries(url)
+        assert len(made) == count
+        assert not [sql for sql in made if PEOPLE_OF_THE_PAGE.search(sql)]
+
+
+# A query for the people of a page of cases (``prefetch_related``): ``... FROM "accounts_user" WHERE "id" IN (...)``.
+PEOPLE_OF_THE_PAGE = re.compile(r'FROM "accounts_(?:user|unit)" WHERE \(?"accounts_(?:user|unit)"\."id"\)? IN')
