@@ -127,6 +127,26 @@ def test_a_collar_number_shared_with_another_force_finds_only_the_users_own_offi
     assert urns(as_user(officer_b).get("/cases/", {"officer": "4512"})) == ["46/AF/10005/26"]
 
 
+def test_a_collar_number_two_officers_of_the_force_hold_lists_both_and_a_former_officers_is_ignored(
+    cases: dict[str, Case], force_a: Organisation, unit_a1: Unit, manager_police_a: User, as_user: Login
+) -> None:
+    """A collar number is looked up on its own first (``officers_named``): only when exactly one serving officer of
+    the force holds it is that officer the answer."""
+    former = officer("former", force_a, unit_a1, "Alan", "Reid", "4512", "PC")
+    former.is_active = False
+    former.save(update_fields=["is_active"])
+    client = as_user(manager_police_a)
+    assert urns(client.get("/cases/", {"officer": "4512"})) == ["10/AA/10001/26"]
+    officer("reissued", force_a, unit_a1, "Beth", "Owen", "4512", "PC")
+    response = client.get("/cases/", {"officer": "4512"})
+    expected = (
+        "2 officers in your force match ‘4512’: PC Beth OWEN (4512) and DC Jane SMITH (4512). "
+        "Enter the collar number of the one you mean"
+    )
+    assert_form_error(response, expected, "id_officer")
+    assert urns(response) == []
+
+
 def test_several_officers_matching_are_listed_with_a_request_for_the_collar_number(
     cases: dict[str, Case], manager_police_a: User, as_user: Login
 ) -> None:
