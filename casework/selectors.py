@@ -265,6 +265,7 @@ def search_words(text: str) -> list[SearchWord]:
                     WHERE near.distance <= %(furthest)s
                     ORDER BY near.distance, near.word
                 ) END AS names
+                OFFSET 0  -- evaluated once, not copied into each use of alike.names
             ) alike
             ORDER BY typed.n
             """,
