@@ -71,7 +71,8 @@ class CaseFilters:
     query: str = ""
     statuses: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
-    officer_in_case: uuid.UUID | None = None
+    officer_in_case: uuid.UUID | None = None  # the officer's public id (the API's filter)
+    officer_in_case_pk: int | None = None  # or their id, when the officer has been found already (the page's filter)
     unit_code: str = ""
     updated_from: date | None = None
     updated_to: date | None = None
@@ -115,6 +116,8 @@ def case_search_visible_to(*, user: User, filters: CaseFilters) -> QuerySet[Case
         cases = cases.filter(flags__contains=list(filters.flags))
     if filters.officer_in_case:
         cases = cases.filter(officer_in_case__public_id=filters.officer_in_case)
+    if filters.officer_in_case_pk is not None:
+        cases = cases.filter(officer_in_case_id=filters.officer_in_case_pk)
     if filters.unit_code:
         cases = cases.filter(unit__code=filters.unit_code.upper())
     # Local-day bounds as datetimes, not updated_at__date: a cast of the column cannot use an index.

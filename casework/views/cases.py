@@ -77,7 +77,7 @@ def _filters(data: dict[str, Any]) -> CaseFilters:
         query=data.get("q", "").strip(),
         statuses=tuple(data.get("status", ())),
         flags=tuple(data.get("flag", ())),
-        officer_in_case=officer.public_id if officer is not None else None,
+        officer_in_case_pk=officer.pk if officer is not None else None,  # found in the user's own force by the form
         unit_code=data.get("unit", "").strip(),
         updated_from=data.get("updated_from"),
         updated_to=data.get("updated_to"),
