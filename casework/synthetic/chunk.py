@@ -5,6 +5,7 @@ worker process runs) and the main process loads the text.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .material import Material
 from .rows import render
 
 _CONTEXT: Context | None = None
+_HANDOVER: str | None = None  # the folder a worker leaves its chunks' COPY text in (``build_chunk``), if any
 
 
 @dataclass
@@ -33,6 +35,20 @@ class ChunkResult:
     file_bytes: int = 0
     case_dirs: list[str] = field(default_factory=list)  # public ids of the cases that have stored files
     stored: list[tuple[str, bytes]] = field(default_factory=list)  # (storage name, content) to write
+    # Set instead of ``payload`` by a worker process (``build_chunk``): the file holding the tables' COPY text one
+    # after the other, and (table, bytes) of each in that order; ``take_payload`` reads it back.
+    handed_over: tuple[str, list[tuple[str, int]]] | None = None
+
+    def take_payload(self) -> None:
+        """Read back the COPY text a worker process left in a file (``build_chunk``), and remove the file."""
+        if self.handed_over is None:
+            return
+        path, sizes = self.handed_over
+        with open(path, "rb") as fh:
+            for table, size in sizes:
+                self.payload[table] = fh.read(size)
+        os.remove(path)
+        self.handed_over = None
 
 
 class ChunkBuilder:
@@ -125,10 +141,13 @@ def _save_through_storage(name: str, content: bytes) -> None:
         raise RuntimeError(f"Storage renamed {name} to {saved}: the generator's file names must be new")
 
 
-def init_worker(ctx: Context) -> None:
-    """Pool initializer: every chunk a worker builds shares the run's context."""
-    global _CONTEXT
+def init_worker(ctx: Context, handover: str | None = None) -> None:
+    """Pool initializer: every chunk a worker builds shares the run's context; with ``handover`` (a folder in
+    memory, ``/dev/shm``) the worker leaves each chunk's COPY text there rather than sending it back through the
+    pool's pipe (``build_chunk``)."""
+    global _CONTEXT, _HANDOVER
     _CONTEXT = ctx
+    _HANDOVER = handover
     # A forked worker inherits the parent's database connection: it must never use it.
     from django.db import connections
 
@@ -138,5 +157,22 @@ def init_worker(ctx: Context) -> None:
 
 
 def build_chunk(chunk: int) -> ChunkResult:
+    """Build a chunk in a worker process. The COPY text (about 10 MB a chunk) goes back in a file in memory when
+    the pool has a hand-over folder: written in one go and read back table by table, where the pool's pipe would
+    pickle it, pass it 64 kB at a time with a switch between the two processes for each, and unpickle it in a
+    thread of the loading process, which is part of the pipeline (measured on a 9 MB chunk, both processes
+    counted: 20 to 35 ms of CPU through the pipe, 8 ms through a file)."""
     assert _CONTEXT is not None
-    return ChunkBuilder(_CONTEXT, chunk).build()
+    result = ChunkBuilder(_CONTEXT, chunk).build()
+    if _HANDOVER is not None and result.payload:
+        path = os.path.join(_HANDOVER, f"chunk-{chunk}")
+        try:
+            with open(path, "wb") as fh:
+                fh.writelines(result.payload.values())
+        except OSError:  # no room (a container's small /dev/shm): through the pipe after all
+            with contextlib.suppress(OSError):
+                os.remove(path)
+            return result
+        result.handed_over = (path, [(table, len(text)) for table, text in result.payload.items()])
+        result.payload = {}
+    return result

@@ -30,6 +30,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import shutil
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -350,12 +351,19 @@ def _results(ctx: Context, chunks: int, workers: int) -> Iterator[ChunkResult]:
         for chunk in range(chunks):
             yield ChunkBuilder(ctx, chunk).build()
         return
+    # The workers leave their COPY text in files in memory (``chunk.build_chunk``), removed as they are read back
+    # and, whatever happens, with their folder at the end.
+    handover = _handover_folder()
     # Forked with everything this process holds (Django, the reference data) moved out of the garbage collector's
     # sight: a worker's collections then never walk those objects, and so never write to (and copy) the pages it
     # shares with this process.
     gc.freeze()
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(ctx,))
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=init_worker, initargs=(ctx, handover))
+    except BaseException:
+        if handover is not None:
+            shutil.rmtree(handover, ignore_errors=True)
+        raise
     finally:
         gc.unfreeze()
     try:
@@ -365,8 +373,21 @@ def _results(ctx: Context, chunks: int, workers: int) -> Iterator[ChunkResult]:
             while next_chunk < chunks and len(pending) < workers * 2:
                 pending.append(pool.apply_async(build_chunk, (next_chunk,)))
                 next_chunk += 1
-            yield pending.popleft().get()
+            result = pending.popleft().get()
+            result.take_payload()
+            yield result
         pool.close()
     finally:
         pool.terminate()
         pool.join()
+        if handover is not None:
+            shutil.rmtree(handover, ignore_errors=True)
+
+
+def _handover_folder() -> str | None:
+    """A folder of this run's own in memory (``/dev/shm``) for the workers' COPY text, or None (no such place, or
+    not ours to write in: the text then comes back through the pool's pipe)."""
+    try:
+        return tempfile.mkdtemp(prefix="synthetic-", dir="/dev/shm")
+    except OSError:
+        return None
