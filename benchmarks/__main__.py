@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import traceback
 
 BENCHMARKS = (
     "alert_sweep",
@@ -32,6 +33,10 @@ def main(argv: list[str]) -> int:
         except SystemExit as exc:  # argparse refusing an option: say so and go on with the others
             code = exc.code if isinstance(exc.code, int) else 1
             print(f"benchmarks.{name} stopped (exit {code})", flush=True)
+        except Exception:  # noqa: BLE001 - one benchmark failing must not keep the others from running
+            traceback.print_exc()
+            print(f"benchmarks.{name} failed: see the traceback above; going on with the others", flush=True)
+            code = 1
         status = max(status, code)
     return status
 

@@ -336,7 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.cases = args.cases or ([20_000] if args.quick else [100_000, 1_000_000])
 
-    # Urgent alerts are handed to Celery after each batch: keep those messages in this process.
+    # Urgent alerts are handed to Celery after each batch: keep those messages in this process, until the end of this
+    # benchmark only (``make bench`` runs the next ones in this process: quality_checks sends its tasks to a worker).
+    broker_url = app.conf.broker_url
     app.conf.broker_url = "memory://localhost/"
     db = connection.settings_dict
     original_name = db["NAME"]
@@ -371,6 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(original_name, verbosity=0)
+        app.conf.broker_url = broker_url
+        if app._pool is not None:  # the producers' connections, made to the in-memory broker
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None
     return 1 if failed else 0
 
 
