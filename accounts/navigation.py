@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,6 @@ _ACTIVE_LABEL = '<strong class="govuk-service-navigation__active-fallback">{}</s
 _UNREAD = ' <span data-testid="unread-count">({} unread)</span>'
 
 
-def _text(value: Any) -> str:
-    """``{{ value }}``: escaped (``html.escape``, quotes included), unless marked safe."""
-    return str(value) if isinstance(value, SafeData) else escape(str(value))
-
-
 def navigation_html(items: list[dict[str, Any]]) -> SafeString:
     """The items of the service navigation (``base.html``), written here rather than by a loop in the template: the
     loop was a fifth of the cost of a page's layout. ``tests/web/test_navigation_markup.py`` holds this to the
@@ -76,15 +71,15 @@ def navigation_html(items: list[dict[str, Any]]) -> SafeString:
     out = []
     for item in items:
         active = item.get("active")
-        label = _text(item.get("label", ""))
+        label = conditional_escape(item.get("label", ""))
         unread = item.get("unread")
         out.append(
             _ITEM.format(
                 item_class=" govuk-service-navigation__item--active" if active else "",
-                url=_text(item.get("url", "")),
+                url=conditional_escape(item.get("url", "")),
                 current=' aria-current="page"' if active else "",
                 label=_ACTIVE_LABEL.format(label) if active else label,
-                unread=_UNREAD.format(_text(unread)) if unread else "",
+                unread=_UNREAD.format(conditional_escape(unread)) if unread else "",
             )
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
