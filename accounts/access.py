@@ -36,17 +36,31 @@ class CaseScope:
     def is_empty(self) -> bool:
         return self.police_force_id is None and self.cps_area_id is None and not self.cps_direct
 
-    def as_q(self, prefix: str = "") -> Q:
+    @property
+    def owner(self) -> tuple[str, int] | None:
+        """The case field naming the organisation whose cases these are, and its id: the force for police (a unit's
+        cases are some of the force's), the CPS Area for the CPS; None for CPS Direct and the empty scope."""
+        if self.police_force_id is not None:
+            return "force", self.police_force_id
+        if self.cps_area_id is not None:
+            return "cps_area", self.cps_area_id
+        return None
+
+    def as_q(self, prefix: str = "", *, owner_implied: bool = False) -> Q:
+        """The filter. ``owner_implied``: leave out the owner's id (``owner``), for a query whose other conditions
+        already hold only the owner's cases (case search through each scope's own words, ``casework.selectors``);
+        the rest of the scope (an officer's unit, the Area's cases having been sent) is kept."""
         if self.is_empty:
             return Q(pk__in=[])
         if self.police_force_id is not None:
-            q = Q(**{f"{prefix}force_id": self.police_force_id})
+            q = Q() if owner_implied else Q(**{f"{prefix}force_id": self.police_force_id})
             if self.police_unit_id is not None:
                 q &= Q(**{f"{prefix}unit_id": self.police_unit_id})
             return q
         if self.cps_direct:
             return Q(**{f"{prefix}sent_to_cps_direct": True})
-        return Q(**{f"{prefix}cps_area_id": self.cps_area_id, f"{prefix}sent_to_cps_at__isnull": False})
+        sent = Q(**{f"{prefix}sent_to_cps_at__isnull": False})
+        return sent if owner_implied else Q(**{f"{prefix}cps_area_id": self.cps_area_id}) & sent
 
 
 def case_scope_for(user: User) -> CaseScope:

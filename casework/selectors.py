@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import rules
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchQueryCombinable,
@@ -20,11 +21,15 @@ from django.db.models import (
     BooleanField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Model,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    TextField,
     Value,
     prefetch_related_objects,
 )
@@ -32,7 +37,7 @@ from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import CaseScope, case_scope_for
+from accounts.access import case_scope_for
 from accounts.choices import AuditEventType, Role
 from accounts.models import AuditEvent, Organisation, User
 
@@ -80,6 +85,18 @@ class CaseFilters:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def columns_of(model: type[Model], key: str, *columns: Any) -> Subquery:
+    """The row of ``model`` the case's ``key`` column points to, as an array of the text of ``columns``: a subquery
+    in a list's own SELECT, evaluated for the page's cases only (after the LIMIT, for a sorted search) and not
+    joined to every match before it is sorted (the planner hashes every user in the country to join a search's few
+    hundred matches). NULL when the case has none."""
+    return Subquery(
+        model._default_manager.filter(pk=OuterRef(key))
+        .order_by()
+        .values(columns=Func(*columns, template="ARRAY[%(expressions)s]", output_field=ArrayField(TextField())))[:1]
+    )
+
+
 def case_list_visible_to(*, user: User) -> QuerySet[Case]:
     return Case.objects.filter(case_scope_for(user).as_q()).select_related(
         "force", "unit", "cps_area", "officer_in_case"
@@ -102,13 +119,14 @@ def case_search_visible_to(*, user: User, filters: CaseFilters) -> QuerySet[Case
     text = filters.query.strip()
     urn = _urn_in(text)
     words = [word for word in search_words(text) if not word.is_stop_word] if text and urn is None else []
-    scoped = _scoped_words(scope) if words else None
-    # A search through the scope's own words: the scope is in them (``_scope_beside_its_words``).
-    cases = (
-        case_list_visible_to(user=user)
-        if scoped is None
-        else Case.objects.filter(_scope_beside_its_words(scope, *scoped))
-    )
+    scoped = scope.owner if words else None
+    # Searched through the owner's own words (``ScopedLexemes``): "16:smith" is a word of force 16's cases only,
+    # so every case found is the owner's, and the owner's id is not asked again. Asked again, the planner took
+    # the two for independent: it expected a common word to match a seventh of what it does and ANDed the
+    # words' matches with a B-tree bitmap of the whole force (144,000 cases of the Met at a million), too large
+    # to keep row by row, so that every match was read again: 150 ms for "Scott" instead of 20. The rest of the
+    # scope (an officer's unit, the Area's cases having been sent) is asked as it is.
+    cases = case_list_visible_to(user=user) if scoped is None else Case.objects.filter(scope.as_q(owner_implied=True))
     cases = cases.defer(*SEARCH_COLUMNS)
     if filters.statuses:
         cases = cases.filter(status__in=filters.statuses)
@@ -165,36 +183,6 @@ def _urn_in(text: str) -> str | None:
         return parse_urn(text).normalised if text else None
     except IdentifierError:
         return None
-
-
-def _scope_beside_its_words(scope: CaseScope, column: str, scope_id: int) -> Q:
-    """What of the scope a search through the scope's own words (``ScopedLexemes``) still asks beside them: all of it
-    but the force's or Area's id, which those words already hold. "16:smith" is a word of a case of force 16 only
-    (``casework_scoped_lexemes``), so every case found is one of the scope's, and the rest (the unit of an officer
-    narrowed to theirs, the Area's cases having been sent) is asked as it is.
-
-    Asking ``force_id = 16`` again misled the planner twice over: it took the two for independent, so it expected a
-    common word to match a seventh of what it does, and ANDed the words' matches with a B-tree bitmap of the whole
-    force (144,000 cases of the Met at a million), too large to keep row by row, so that every match was read again
-    and its words recomputed: 150 ms for "Scott" in the Met instead of 20. Written ``force_id + 0 = 16`` instead,
-    no index was used for it but the planner expected 25 matches and joined them row by row."""
-    asked = scope.as_q()
-    beside = Q(_connector=asked.connector, _negated=asked.negated)
-    beside.children = [child for child in asked.children if child != (f"{column}_id", scope_id)]
-    if asked.negated or asked.connector != Q.AND or len(beside.children) != len(asked.children) - 1:
-        return asked  # a scope of another shape: asked whole (only the force and Area scopes have their words)
-    return beside
-
-
-def _scoped_words(scope: CaseScope) -> tuple[str, int] | None:
-    """The column and id whose words a search of ``scope`` reads (``ScopedLexemes``): the force's for police (a unit's
-    cases are a part of it), the Area's for the CPS; None for CPS Direct, whose cases have a full-text index of
-    their own (``case_cpsd_search_idx``)."""
-    if scope.police_force_id is not None:
-        return "force", scope.police_force_id
-    if scope.cps_area_id is not None:
-        return "cps_area", scope.cps_area_id
-    return None
 
 
 def _sorted(cases: QuerySet[Case], sort: str, rank: Any) -> QuerySet[Case]:

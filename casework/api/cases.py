@@ -11,8 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import Func, Model, OuterRef, QuerySet, Subquery, TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from drf_spectacular.utils import extend_schema
 from rest_framework import ISO_8601, serializers, status
@@ -36,6 +35,7 @@ from ..selectors import (
     case_detail_visible_to,
     case_search_visible_to,
     case_timeline,
+    columns_of,
 )
 from ..services import CaseDetails, case_create, case_transition, case_update
 from ..services.cases import OIC_NOT_IN_FORCE, SUPERVISOR_NOT_IN_FORCE
@@ -119,23 +119,11 @@ _LISTED_COLUMNS = (
 )
 
 
-def _columns_of(model: type[Model], key: str, *columns: Any) -> Subquery:
-    """The row of ``model`` the case's ``key`` column points to, as an array of the text of ``columns``: a subquery
-    in the list's own SELECT, evaluated for the page's cases only (after the LIMIT, for a sorted search) and not
-    joined to every match before it is sorted (the planner hashes every user in the country to join a search's few
-    hundred matches). NULL when the case has none."""
-    return Subquery(
-        model._default_manager.filter(pk=OuterRef(key))
-        .order_by()
-        .values(columns=Func(*columns, template="ARRAY[%(expressions)s]", output_field=ArrayField(TextField())))[:1]
-    )
-
-
 _PERSON = (Cast("public_id", TextField()), "first_name", "last_name")
 _RELATED = {
-    "listed_unit": _columns_of(Unit, "unit_id", "code", "name"),
-    "listed_officer": _columns_of(User, "officer_in_case_id", *_PERSON),
-    "listed_supervisor": _columns_of(User, "supervisor_id", *_PERSON),
+    "listed_unit": columns_of(Unit, "unit_id", "code", "name"),
+    "listed_officer": columns_of(User, "officer_in_case_id", *_PERSON),
+    "listed_supervisor": columns_of(User, "supervisor_id", *_PERSON),
 }
 
 

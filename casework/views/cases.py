@@ -11,9 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Func, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +41,7 @@ from ..selectors import (
     case_get_visible_to,
     case_search_visible_to,
     case_timeline,
+    columns_of,
 )
 from ..workflow import Mover, targets_from
 from ._common import (
@@ -202,19 +202,7 @@ LISTED_COLUMNS = ("id", "public_id", "urn", "summary", "status", "flags", "updat
 # The officer in case's first name, last name and username, read beside each case listed: a subquery in the
 # list's own SELECT, which PostgreSQL evaluates for the page's rows only (after the LIMIT, for a sorted search),
 # instead of a second query for the page's officers and a model instance for each of them.
-_OFFICER = Subquery(
-    User.objects.filter(pk=OuterRef("officer_in_case_id"))
-    .order_by()
-    .values(
-        names=Func(
-            "first_name",
-            "last_name",
-            "username",
-            template="ARRAY[%(expressions)s]",
-            output_field=ArrayField(CharField()),
-        )
-    )[:1]
-)
+_OFFICER = columns_of(User, "officer_in_case_id", "first_name", "last_name", "username")
 
 
 def _as_listed(cases: QuerySet[Case], ordering: tuple[str, ...]) -> QuerySet[Any]:

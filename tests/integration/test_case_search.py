@@ -166,7 +166,7 @@ def test_a_search_asks_for_the_words_of_its_own_scope_as_the_index_holds_them(
     assert f"{scoped}(ARRAY[{scope_id}:john, {scope_id}:jon])::text[]" in where
     assert f"{scoped}(ARRAY[{scope_id}:smith, {scope_id}:smyth])::text[]" in where
     assert "search_vector @@" not in where  # one lexeme each: the scope's words alone decide
-    # The scope's id is in its words, not asked again (see _scope_beside_its_words: the planner took the two for
+    # The scope's id is in its words, not asked again (see case_search_visible_to: the planner took the two for
     # independent and ANDed a bitmap of the whole force in).
     assert f'"casework_case"."{column}" =' not in where
 
